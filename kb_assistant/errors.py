@@ -1,0 +1,70 @@
+"""Every error the library raises on purpose.
+
+The edges (CLI, HTTP) map these to exit codes and status codes; the core never
+prints or exits. The tree::
+
+    KBError
+     ├── ConfigError            settings that cannot work (bad embedder name, bad KB_DIR)
+     ├── InputError             a request the library cannot serve as asked
+     │    ├── BadDateError      a date that is not YYYY-MM-DD
+     │    └── BadFileError      a file that cannot be ingested (path + reason)
+     └── StoreError             the store is not in the state the request needs
+          ├── NoReleaseError    nothing has been published yet
+          └── UnknownReleaseError
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = [
+    "BadDateError",
+    "BadFileError",
+    "ConfigError",
+    "InputError",
+    "KBError",
+    "NoReleaseError",
+    "StoreError",
+    "UnknownReleaseError",
+]
+
+
+class KBError(Exception):
+    """Base of every error raised on purpose by kb_assistant."""
+
+
+class ConfigError(KBError):
+    pass
+
+
+class InputError(KBError):
+    pass
+
+
+class BadDateError(InputError):
+    def __init__(self, value: str) -> None:
+        super().__init__(f"invalid date {value!r}: expected YYYY-MM-DD, e.g. 2025-01-01")
+        self.value = value
+
+
+class BadFileError(InputError):
+    def __init__(self, path: Path | str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = Path(path)
+        self.reason = reason
+
+
+class StoreError(KBError):
+    pass
+
+
+class NoReleaseError(StoreError):
+    def __init__(self) -> None:
+        super().__init__("nothing is published yet: run `kb ingest PATH --publish` or `kb publish`")
+
+
+class UnknownReleaseError(StoreError):
+    def __init__(self, release: int, latest: int | None) -> None:
+        valid = f"1..{latest}" if latest else "none published yet"
+        super().__init__(f"unknown release {release} (valid: {valid})")
+        self.release = release

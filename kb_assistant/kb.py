@@ -1,0 +1,181 @@
+"""`KB`: the one facade the CLI, the HTTP service and scripts call."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import re
+import threading
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+
+from ingest.parse import DocumentParser
+from kb_assistant.config import Settings, get_settings
+from kb_assistant.embed.base import Embedder, make_embedder
+from kb_assistant.embed.cache import CachedQueryEmbedder
+from kb_assistant.errors import BadDateError, InputError, NoReleaseError, UnknownReleaseError
+from kb_assistant.model import IngestReport, Release, SearchResult
+from kb_assistant.retrieve.retrievers import DenseRetriever, LexicalRetriever
+from kb_assistant.retrieve.search import HybridSearcher
+from kb_assistant.store.catalog import Catalog
+from kb_assistant.store.ingestor import Ingestor, ProgressCallback
+from kb_assistant.store.publisher import Publisher, PublishResult
+from kb_assistant.store.snapshot import ReleaseSnapshot
+from kb_assistant.store.vectors import ChromaVectorStore, VectorStore
+from kb_assistant.text.analyzer import Analyzer
+
+__all__ = ["KB", "parse_date"]
+
+
+def parse_date(value: str | date | None) -> date:
+    """A query date: today when not given (so future versions switch on their own)."""
+    if value is None:
+        return date.today()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise BadDateError(value) from exc
+
+
+class KB:
+    """A knowledge base in one directory (catalog, lexical indexes, embedded vectors)."""
+
+    def __init__(
+        self,
+        kb_dir: Path | str | None = None,
+        settings: Settings | None = None,
+        embedder: Embedder | None = None,
+    ) -> None:
+        self.settings = settings or get_settings()
+        self.kb_dir = Path(kb_dir) if kb_dir is not None else self.settings.kb_dir
+        self.kb_dir.mkdir(parents=True, exist_ok=True)
+        self.catalog = Catalog(self.kb_dir / "catalog.sqlite3")
+        self._embedder = embedder
+        self._vectors: VectorStore | None = None
+        self._analyzer: Analyzer | None = None
+        self._snapshots: dict[int, ReleaseSnapshot] = {}
+        self._lock = threading.RLock()
+
+    # --- components (built on first use) -----------------------------------------------------
+    @property
+    def embedder(self) -> Embedder:
+        with self._lock:
+            if self._embedder is None:
+                self._embedder = make_embedder(self.settings)
+            if not isinstance(self._embedder, CachedQueryEmbedder):
+                self._embedder = CachedQueryEmbedder(self._embedder, self.settings.query_cache_size)
+            return self._embedder
+
+    @property
+    def vectors(self) -> VectorStore:
+        with self._lock:
+            if self._vectors is None:
+                name = "chunks-" + re.sub(r"[^a-zA-Z0-9._-]", "-", self.embedder.name)
+                if self.settings.chroma_url:
+                    self._vectors = ChromaVectorStore(name, url=self.settings.chroma_url)
+                else:
+                    self._vectors = ChromaVectorStore(name, path=self.kb_dir / "chroma")
+            return self._vectors
+
+    @property
+    def analyzer(self) -> Analyzer:
+        with self._lock:
+            if self._analyzer is None:
+                self._analyzer = Analyzer()
+            return self._analyzer
+
+    def _publisher(self) -> Publisher:
+        return Publisher(self.catalog, self.analyzer, self.kb_dir / "lexical")
+
+    # --- writing ---------------------------------------------------------------------------------
+    def ingest(
+        self,
+        paths: Iterable[Path | str],
+        publish: bool = False,
+        note: str = "",
+        author: str | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> IngestReport:
+        """Add new or changed files to the draft (and publish it when asked)."""
+        ingestor = Ingestor(
+            self.catalog,
+            self.vectors,
+            self.embedder,
+            DocumentParser(self.settings.max_chunk_chars),
+            batch_size=self.settings.embed_batch,
+        )
+        report = ingestor.run([Path(p) for p in paths], self._publisher().live_ids(), progress)
+        if publish:
+            report.release = self.publish(note=note, author=author).release_id
+        return report
+
+    def publish(self, note: str = "", author: str | None = None) -> PublishResult:
+        """Turn the draft into a new release (no new release when nothing changed)."""
+        who = author or os.environ.get("KB_AUTHOR") or getpass.getuser()
+        return self._publisher().publish(author=who, note=note)
+
+    # --- reading ---------------------------------------------------------------------------------
+    def releases(self) -> list[Release]:
+        out = []
+        for release_id, created_at, author, note in self.catalog.release_rows():
+            windows = self.catalog.release_windows(release_id)
+            versions = self.catalog.versions(windows)
+            live = [v for v in versions if windows[v.version_id][0] <= windows[v.version_id][1]]
+            out.append(
+                Release(
+                    release_id=release_id,
+                    created_at=created_at,
+                    author=author,
+                    note=note,
+                    documents=len({v.doc_key for v in versions}),
+                    versions=len(live),
+                    chunks=sum(v.chunk_count for v in live),
+                )
+            )
+        return out
+
+    def snapshot(self, release: int | None = None) -> ReleaseSnapshot:
+        """The loaded release (the latest one by default), cached per release id."""
+        latest = self.catalog.latest_release_id()
+        if latest is None:
+            raise NoReleaseError()
+        release_id = latest if release is None else release
+        with self._lock:
+            cached = self._snapshots.get(release_id)
+            if cached is not None:
+                return cached
+            row = self.catalog.release_row(release_id)
+            if row is None:
+                raise UnknownReleaseError(release_id, latest)
+            snapshot = ReleaseSnapshot.load(
+                self.catalog, release_id, self.kb_dir / "lexical" / row["lexical_dir"], self.analyzer.describe()
+            )
+            self._snapshots = {k: v for k, v in self._snapshots.items() if k in (latest, release_id)}
+            self._snapshots[release_id] = snapshot
+            return snapshot
+
+    def searcher(self) -> HybridSearcher:
+        return HybridSearcher([DenseRetriever(self.embedder, self.vectors), LexicalRetriever(self.analyzer)])
+
+    def search(
+        self,
+        query: str,
+        k: int = 10,
+        as_of: str | date | None = None,
+        region: str | None = None,
+        release: int | None = None,
+    ) -> SearchResult:
+        if not query or not query.strip():
+            raise InputError("empty query: type a question or keywords")
+        if not 1 <= k <= 100:
+            raise InputError(f"k must be between 1 and 100, got {k}")
+        day = parse_date(as_of)
+        snapshot = self.snapshot(release)
+        hits = self.searcher().search(snapshot, query.strip(), k, day, region or None)
+        return SearchResult(release=snapshot.release_id, as_of=day.isoformat(), hits=hits)
+
+    def close(self) -> None:
+        self.catalog.close()

@@ -1,0 +1,331 @@
+"""The SQLite catalog: documents' versions, their chunks, the draft and the releases.
+
+Versions and chunks are append-only. A release is a row in `releases` plus the
+validity window of each of its versions in `release_versions`; both are written in
+one transaction, so a reader sees either the old release or the complete new one.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from ingest.model import ParsedDocument
+
+__all__ = ["Catalog", "ChunkRow", "VersionRow"]
+
+SCHEMA_VERSION = "1"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS schema_info(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS versions(
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    version_id TEXT NOT NULL UNIQUE,
+    doc_key TEXT NOT NULL,
+    title TEXT NOT NULL,
+    doc_number TEXT,
+    issuer TEXT,
+    region TEXT NOT NULL,
+    level TEXT,
+    effective_from TEXT,
+    effective_to TEXT,
+    supersedes TEXT NOT NULL,
+    topics TEXT NOT NULL,
+    source TEXT NOT NULL,
+    format TEXT NOT NULL,
+    chunk_count INTEGER NOT NULL,
+    ingested_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS versions_doc ON versions(doc_key);
+CREATE TABLE IF NOT EXISTS chunks(
+    version_id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    chunk_hash TEXT NOT NULL,
+    article TEXT,
+    article_number INTEGER,
+    article_sub INTEGER NOT NULL,
+    part INTEGER NOT NULL,
+    part_count INTEGER NOT NULL,
+    heading TEXT NOT NULL,
+    text TEXT NOT NULL,
+    PRIMARY KEY(version_id, position)
+);
+CREATE TABLE IF NOT EXISTS sources(
+    path TEXT NOT NULL,
+    file_hash TEXT NOT NULL,
+    version_id TEXT NOT NULL,
+    PRIMARY KEY(path, file_hash)
+);
+CREATE TABLE IF NOT EXISTS draft(version_id TEXT PRIMARY KEY, added_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS releases(
+    release_id INTEGER PRIMARY KEY,
+    created_at TEXT NOT NULL,
+    author TEXT NOT NULL,
+    note TEXT NOT NULL,
+    set_hash TEXT NOT NULL,
+    lexical_dir TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS release_versions(
+    release_id INTEGER NOT NULL,
+    version_id TEXT NOT NULL,
+    valid_from TEXT NOT NULL,
+    valid_to TEXT NOT NULL,
+    PRIMARY KEY(release_id, version_id)
+);
+"""
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    seq: int
+    version_id: str
+    doc_key: str
+    title: str
+    doc_number: str | None
+    issuer: str | None
+    region: str
+    level: str | None
+    effective_from: date | None
+    effective_to: date | None
+    supersedes: tuple[str, ...]
+    topics: tuple[str, ...]
+    source: str
+    format: str
+    chunk_count: int
+    ingested_at: str
+
+
+@dataclass(frozen=True)
+class ChunkRow:
+    version_id: str
+    position: int
+    chunk_hash: str
+    article: str | None
+    heading: str
+    text: str
+    part: int
+    part_count: int
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+class Catalog:
+    """Thin, typed access to catalog.sqlite3; one connection per thread."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        self.conn.executescript(SCHEMA)  # idempotent; executescript manages its own commit
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR IGNORE INTO schema_info(key, value) VALUES ('schema_version', ?)", (SCHEMA_VERSION,)
+            )
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            self._local.conn = conn
+        return conn
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        conn = self.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    # --- sources and versions -------------------------------------------------------------
+    def version_for_source(self, path: str, file_hash: str) -> str | None:
+        row = self.conn.execute(
+            "SELECT version_id FROM sources WHERE path = ? AND file_hash = ?", (path, file_hash)
+        ).fetchone()
+        return row[0] if row else None
+
+    def has_version(self, version_id: str) -> bool:
+        row = self.conn.execute("SELECT 1 FROM versions WHERE version_id = ?", (version_id,)).fetchone()
+        return row is not None
+
+    def record_source(self, path: str, file_hash: str, version_id: str) -> None:
+        with self.transaction() as conn:
+            conn.execute("INSERT OR IGNORE INTO sources VALUES (?, ?, ?)", (path, file_hash, version_id))
+
+    def add_version(
+        self, doc: ParsedDocument, doc_key: str, chunk_hashes: list[str], file_hash: str, source_key: str
+    ) -> None:
+        """Store a new version with its chunks and put it in the draft, atomically."""
+        meta = doc.meta
+        version_id = doc.version_hash
+        now = utc_now()
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR IGNORE INTO versions(version_id, doc_key, title, doc_number, issuer, region, level,"
+                " effective_from, effective_to, supersedes, topics, source, format, chunk_count, ingested_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    version_id,
+                    doc_key,
+                    meta.title,
+                    meta.doc_number,
+                    meta.issuer,
+                    meta.region,
+                    meta.level,
+                    _iso(meta.effective_from),
+                    _iso(meta.effective_to),
+                    json.dumps(list(meta.supersedes), ensure_ascii=False),
+                    json.dumps(list(meta.topics), ensure_ascii=False),
+                    doc.source,
+                    doc.format,
+                    len(doc.chunks),
+                    now,
+                ),
+            )
+            conn.executemany(
+                "INSERT OR IGNORE INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        version_id,
+                        i,
+                        h,
+                        c.article,
+                        c.article_number,
+                        c.article_sub,
+                        c.part,
+                        c.part_count,
+                        c.heading,
+                        c.text,
+                    )
+                    for i, (c, h) in enumerate(zip(doc.chunks, chunk_hashes, strict=True))
+                ],
+            )
+            conn.execute("INSERT OR IGNORE INTO sources VALUES (?, ?, ?)", (source_key, file_hash, version_id))
+            conn.execute("INSERT OR IGNORE INTO draft VALUES (?, ?)", (version_id, now))
+
+    def add_to_draft(self, version_ids: Iterable[str]) -> None:
+        now = utc_now()
+        with self.transaction() as conn:
+            conn.executemany("INSERT OR IGNORE INTO draft VALUES (?, ?)", [(v, now) for v in version_ids])
+
+    def versions(self, version_ids: Iterable[str] | None = None) -> list[VersionRow]:
+        sql = "SELECT * FROM versions"
+        params: tuple[str, ...] = ()
+        if version_ids is not None:
+            ids = tuple(version_ids)
+            if not ids:
+                return []
+            self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS wanted(version_id TEXT PRIMARY KEY)")
+            self.conn.execute("DELETE FROM wanted")
+            self.conn.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", [(v,) for v in ids])
+            sql += " WHERE version_id IN (SELECT version_id FROM wanted)"
+        rows = self.conn.execute(sql + " ORDER BY seq", params).fetchall()
+        return [_version_row(r) for r in rows]
+
+    def chunks_of(self, version_ids: Iterable[str]) -> list[ChunkRow]:
+        out: list[ChunkRow] = []
+        for vid in version_ids:
+            out.extend(
+                ChunkRow(r[0], r[1], r[2], r[3], r[8], r[9], r[6], r[7])
+                for r in self.conn.execute(
+                    "SELECT * FROM chunks WHERE version_id = ? ORDER BY position", (vid,)
+                ).fetchall()
+            )
+        return out
+
+    # --- draft and releases ---------------------------------------------------------------
+    def draft_ids(self) -> set[str]:
+        return {r[0] for r in self.conn.execute("SELECT version_id FROM draft")}
+
+    def latest_release_id(self) -> int | None:
+        row = self.conn.execute("SELECT MAX(release_id) FROM releases").fetchone()
+        return row[0] if row and row[0] is not None else None
+
+    def release_row(self, release_id: int) -> sqlite3.Row | None:
+        self.conn.row_factory = sqlite3.Row
+        try:
+            result: sqlite3.Row | None = self.conn.execute(
+                "SELECT * FROM releases WHERE release_id = ?", (release_id,)
+            ).fetchone()
+        finally:
+            self.conn.row_factory = None
+        return result
+
+    def release_rows(self) -> list[tuple[int, str, str, str]]:
+        return self.conn.execute(
+            "SELECT release_id, created_at, author, note FROM releases ORDER BY release_id"
+        ).fetchall()
+
+    def release_windows(self, release_id: int) -> dict[str, tuple[date, date]]:
+        rows = self.conn.execute(
+            "SELECT version_id, valid_from, valid_to FROM release_versions WHERE release_id = ?", (release_id,)
+        ).fetchall()
+        return {v: (date.fromisoformat(f), date.fromisoformat(t)) for v, f, t in rows}
+
+    def publish(
+        self, windows: dict[str, tuple[date, date]], author: str, note: str, set_hash: str, lexical_dir: str
+    ) -> int:
+        """Append a release and empty the draft in one transaction; returns the new release id."""
+        with self.transaction() as conn:
+            row = conn.execute("SELECT COALESCE(MAX(release_id), 0) + 1 FROM releases").fetchone()
+            release_id = int(row[0])
+            conn.execute(
+                "INSERT INTO releases VALUES (?, ?, ?, ?, ?, ?)",
+                (release_id, utc_now(), author, note, set_hash, lexical_dir),
+            )
+            conn.executemany(
+                "INSERT INTO release_versions VALUES (?, ?, ?, ?)",
+                [(release_id, v, f.isoformat(), t.isoformat()) for v, (f, t) in sorted(windows.items())],
+            )
+            conn.execute("DELETE FROM draft")
+        return release_id
+
+
+def _version_row(r: tuple) -> VersionRow:  # type: ignore[type-arg]
+    return VersionRow(
+        seq=r[0],
+        version_id=r[1],
+        doc_key=r[2],
+        title=r[3],
+        doc_number=r[4],
+        issuer=r[5],
+        region=r[6],
+        level=r[7],
+        effective_from=_date(r[8]),
+        effective_to=_date(r[9]),
+        supersedes=tuple(json.loads(r[10])),
+        topics=tuple(json.loads(r[11])),
+        source=r[12],
+        format=r[13],
+        chunk_count=r[14],
+        ingested_at=r[15],
+    )

@@ -1,0 +1,149 @@
+"""Files → draft: parse, embed only what is new, then record each version atomically.
+
+Order matters for crash safety: a version's vectors are upserted before its catalog
+rows, and the catalog rows (version, chunks, source, draft entry) go in one
+transaction. A kill at any point leaves the releases untouched and the next run
+redoes only the files whose rows are missing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingest.errors import UnreadableFileError
+from ingest.metadata import canonical_title
+from ingest.model import ParsedDocument, sha256_hex
+from ingest.parse import DocumentParser, iter_source_files
+from kb_assistant.embed.base import Embedder
+from kb_assistant.model import IngestReport
+from kb_assistant.store.catalog import Catalog
+from kb_assistant.store.vectors import VectorStore
+
+__all__ = ["Ingestor", "ProgressCallback", "indexed_text"]
+
+# (stage, done, total): stage is "parse" or "embed".
+ProgressCallback = Callable[[str, int, int], None]
+
+
+def indexed_text(title: str, heading: str, text: str) -> str:
+    """What is embedded and indexed for a chunk: title and heading path give it context."""
+    head = f"{title} {heading}".strip()
+    return f"{head}\n{text}"
+
+
+def file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass
+class _Pending:
+    doc: ParsedDocument
+    doc_key: str
+    hashes: list[str]
+    texts: list[str]
+    file_hash: str
+    source: str
+
+
+class Ingestor:
+    def __init__(
+        self,
+        catalog: Catalog,
+        vectors: VectorStore,
+        embedder: Embedder,
+        parser: DocumentParser,
+        batch_size: int = 32,
+    ) -> None:
+        self.catalog = catalog
+        self.vectors = vectors
+        self.embedder = embedder
+        self.parser = parser
+        self.batch_size = batch_size
+
+    def run(
+        self, paths: Iterable[Path], live_ids: set[str], progress: ProgressCallback | None = None
+    ) -> IngestReport:
+        report = IngestReport()
+        files = list(iter_source_files(Path(p) for p in paths))
+        pending: list[_Pending] = []
+        for done, source_file in enumerate(files, 1):
+            path = source_file.path
+            if progress:
+                progress("parse", done, len(files))
+            try:
+                self._take(path, live_ids, report, pending)
+            except UnreadableFileError as exc:
+                report.failed.append({"path": str(path), "reason": exc.reason})
+            except OSError as exc:
+                report.failed.append({"path": str(path), "reason": f"cannot read file: {exc.strerror}"})
+        self._flush(pending, report, progress)
+        return report
+
+    def _take(self, path: Path, live_ids: set[str], report: IngestReport, pending: list[_Pending]) -> None:
+        key_path = str(path.resolve())
+        fhash = file_hash(path)
+        known = self.catalog.version_for_source(key_path, fhash)
+        if known is not None and self.catalog.has_version(known):
+            report.unchanged.append(str(path))
+            if known not in live_ids:
+                self.catalog.add_to_draft([known])
+            return
+        doc = self.parser.parse(path)
+        report.warnings.extend(f"{path}: {w}" for w in doc.warnings)
+        if self.catalog.has_version(doc.version_hash):
+            self.catalog.record_source(key_path, fhash, doc.version_hash)
+            report.unchanged.append(str(path))
+            if doc.version_hash not in live_ids:
+                self.catalog.add_to_draft([doc.version_hash])
+            return
+        texts = [indexed_text(doc.meta.title, c.heading, c.text) for c in doc.chunks]
+        hashes = [sha256_hex(t) for t in texts]
+        pending.append(_Pending(doc, canonical_title(doc.meta.title), hashes, texts, fhash, key_path))
+
+    def _flush(self, pending: list[_Pending], report: IngestReport, progress: ProgressCallback | None) -> None:
+        """Embed the chunks no version has yet, in batches; record each version once its vectors exist."""
+        text_by_hash: dict[str, str] = {}
+        for item in pending:
+            text_by_hash.update(zip(item.hashes, item.texts, strict=True))
+        have = self.vectors.existing(list(text_by_hash))
+        missing = [h for h in text_by_hash if h not in have]
+        report.chunks_reused += sum(len(p.hashes) for p in pending) - len(missing)
+        embedded: set[str] = set(have)
+        waiting = list(pending)
+        total = len(missing)
+        for start in range(0, total, self.batch_size):
+            batch = missing[start : start + self.batch_size]
+            vectors = self.embedder.embed_passages([text_by_hash[h] for h in batch])
+            self.vectors.upsert(batch, vectors)
+            embedded.update(batch)
+            report.chunks_embedded += len(batch)
+            if progress:
+                progress("embed", min(start + len(batch), total), total)
+            waiting = self._record_ready(waiting, embedded, report)
+        self._record_ready(waiting, embedded, report)
+
+    def _record_ready(self, waiting: list[_Pending], embedded: set[str], report: IngestReport) -> list[_Pending]:
+        still: list[_Pending] = []
+        for item in waiting:
+            if not all(h in embedded for h in item.hashes):
+                still.append(item)
+                continue
+            self.catalog.add_version(item.doc, item.doc_key, item.hashes, item.file_hash, item.source)
+            meta = item.doc.meta
+            report.added.append(
+                {
+                    "source": item.doc.source,
+                    "title": meta.title,
+                    "version_id": item.doc.version_hash,
+                    "effective_from": meta.effective_from.isoformat() if meta.effective_from else None,
+                    "chunks": len(item.doc.chunks),
+                }
+            )
+        return still

@@ -1,0 +1,67 @@
+"""Draft → release: compute validity windows, build the lexical index, then commit.
+
+Everything a release needs is written before the one transaction that appends it,
+so readers never see a release whose index is missing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ingest.model import sha256_hex
+from kb_assistant.store.catalog import Catalog
+from kb_assistant.store.ingestor import indexed_text
+from kb_assistant.store.lexical import LexicalIndex
+from kb_assistant.store.validity import validity_windows
+from kb_assistant.text.analyzer import Analyzer
+
+__all__ = ["PublishResult", "Publisher"]
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    release_id: int
+    created: bool  # False when the draft held nothing new
+
+
+class Publisher:
+    def __init__(self, catalog: Catalog, analyzer: Analyzer, lexical_root: Path) -> None:
+        self.catalog = catalog
+        self.analyzer = analyzer
+        self.lexical_root = lexical_root
+
+    def live_ids(self) -> set[str]:
+        latest = self.catalog.latest_release_id()
+        return set(self.catalog.release_windows(latest)) if latest else set()
+
+    def publish(self, author: str, note: str, force_new: bool = False) -> PublishResult:
+        latest = self.catalog.latest_release_id()
+        draft = self.catalog.draft_ids()
+        live = self.live_ids()
+        if latest is not None and not (draft - live) and not force_new:
+            return PublishResult(latest, created=False)
+        return self.publish_set(live | draft, author, note)
+
+    def publish_set(self, version_ids: set[str], author: str, note: str) -> PublishResult:
+        versions = self.catalog.versions(version_ids)
+        windows = validity_windows(versions)
+        in_force = [v for v in versions if windows[v.version_id][0] <= windows[v.version_id][1]]
+        description: dict[str, Any] = self.analyzer.describe()
+        set_hash = sha256_hex(
+            json.dumps(
+                [sorted((k, a.isoformat(), b.isoformat()) for k, (a, b) in windows.items()), description],
+                ensure_ascii=False,
+            )
+        )
+        directory = self.lexical_root / set_hash[:24]
+        if not directory.exists():
+            titles = {v.version_id: v.title for v in in_force}
+            chunks = self.catalog.chunks_of(v.version_id for v in in_force)
+            rows = [(c.version_id, c.position) for c in chunks]
+            texts = [indexed_text(titles[c.version_id], c.heading, c.text) for c in chunks]
+            LexicalIndex.build(texts, rows, self.analyzer, description).save(directory)
+        release_id = self.catalog.publish(windows, author, note, set_hash, directory.name)
+        return PublishResult(release_id, created=True)

@@ -1,0 +1,107 @@
+"""A published release loaded for reading: its chunk rows, validity arrays and BM25 index.
+
+A snapshot is immutable; the searcher holds one per release and swaps to a newer one
+when a release is published, so a query always reads one complete release.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from kb_assistant.store.catalog import Catalog, VersionRow
+from kb_assistant.store.lexical import LexicalIndex
+
+__all__ = ["ReleaseSnapshot", "RowMeta", "region_applies"]
+
+
+@dataclass(frozen=True)
+class RowMeta:
+    version_id: str
+    position: int
+    chunk_hash: str
+    doc_key: str
+    title: str
+    doc_number: str | None
+    article: str | None
+    heading: str
+    text: str
+    region: str
+    source: str
+    valid_from: date
+    valid_to: date
+    effective_from: date | None
+    effective_to: date | None
+
+
+def region_applies(doc_region: str, wanted: str | None) -> bool:
+    """National documents apply everywhere; a province's apply to its cities too."""
+    if wanted is None or doc_region in ("", "全国"):
+        return True
+    return doc_region in wanted or wanted in doc_region
+
+
+class ReleaseSnapshot:
+    def __init__(self, release_id: int, rows: list[RowMeta], lexical: LexicalIndex) -> None:
+        self.release_id = release_id
+        self.rows = rows
+        self.lexical = lexical
+        self.valid_from = np.array([r.valid_from.toordinal() for r in rows], dtype=np.int32)
+        self.valid_to = np.array([r.valid_to.toordinal() for r in rows], dtype=np.int32)
+        regions = sorted({r.region for r in rows})
+        self._regions = regions
+        index = {name: i for i, name in enumerate(regions)}
+        self.region_codes = np.array([index[r.region] for r in rows], dtype=np.int32)
+        by_hash: dict[str, list[int]] = defaultdict(list)
+        for i, r in enumerate(rows):
+            by_hash[r.chunk_hash].append(i)
+        self.rows_by_hash = dict(by_hash)
+
+    @classmethod
+    def load(
+        cls, catalog: Catalog, release_id: int, lexical_dir: Path, analyzer_description: dict[str, Any]
+    ) -> ReleaseSnapshot:
+        lexical = LexicalIndex.load(lexical_dir, analyzer_description)
+        windows = catalog.release_windows(release_id)
+        versions: dict[str, VersionRow] = {v.version_id: v for v in catalog.versions(windows)}
+        wanted = {vid for vid, _ in lexical.rows}
+        chunks = {(c.version_id, c.position): c for c in catalog.chunks_of(sorted(wanted))}
+        rows: list[RowMeta] = []
+        for key in lexical.rows:
+            c = chunks[key]
+            v = versions[c.version_id]
+            start, end = windows[c.version_id]
+            rows.append(
+                RowMeta(
+                    version_id=c.version_id,
+                    position=c.position,
+                    chunk_hash=c.chunk_hash,
+                    doc_key=v.doc_key,
+                    title=v.title,
+                    doc_number=v.doc_number,
+                    article=c.article,
+                    heading=c.heading,
+                    text=c.text,
+                    region=v.region,
+                    source=v.source,
+                    valid_from=start,
+                    valid_to=end,
+                    effective_from=v.effective_from,
+                    effective_to=v.effective_to,
+                )
+            )
+        return cls(release_id, rows, lexical)
+
+    def mask(self, as_of: date, region: str | None) -> np.ndarray:
+        """Rows in force on `as_of` and applicable to `region` (a boolean array)."""
+        day = as_of.toordinal()
+        mask = (self.valid_from <= day) & (self.valid_to >= day)
+        if region:
+            allowed = np.array([region_applies(r, region) for r in self._regions], dtype=bool)
+            mask &= allowed[self.region_codes]
+        return mask

@@ -1,0 +1,97 @@
+"""Vectors keyed by chunk hash, behind one Protocol.
+
+Only ids and vectors live here: text and metadata stay in the catalog, and the
+release/date filtering happens outside the vector store (a Chroma `where` filter
+costs ~100x an unfiltered query at this size).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+from urllib.parse import urlparse
+
+import numpy as np
+
+from kb_assistant.errors import ConfigError
+
+__all__ = ["ChromaVectorStore", "VectorStore"]
+
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+
+@runtime_checkable
+class VectorStore(Protocol):
+    def upsert(self, ids: Sequence[str], vectors: np.ndarray) -> None: ...
+
+    def existing(self, ids: Sequence[str]) -> set[str]: ...
+
+    def query(self, vector: np.ndarray, n: int) -> list[tuple[str, float]]:
+        """Nearest ids with cosine similarity, best first."""
+        ...
+
+    def count(self) -> int: ...
+
+
+class ChromaVectorStore:
+    """Chroma, embedded (`PersistentClient` under the KB dir) or a server (`HttpClient`)."""
+
+    _BATCH = 2000
+
+    def __init__(self, collection: str, path: Path | None = None, url: str | None = None) -> None:
+        import chromadb
+
+        if (path is None) == (url is None):
+            raise ConfigError("ChromaVectorStore needs exactly one of path (embedded) or url (server)")
+        settings = chromadb.Settings(anonymized_telemetry=False)
+        if url is not None:
+            parsed = urlparse(url)
+            if parsed.scheme not in ("http", "https") or not parsed.hostname:
+                raise ConfigError(f"KB_CHROMA_URL must look like http://host:port, got {url!r}")
+            self._client = chromadb.HttpClient(
+                host=parsed.hostname,
+                port=parsed.port or (443 if parsed.scheme == "https" else 8000),
+                ssl=parsed.scheme == "https",
+                settings=settings,
+            )
+        else:
+            assert path is not None
+            self._client = chromadb.PersistentClient(path=str(path), settings=settings)
+        self._collection = self._client.get_or_create_collection(
+            collection, configuration={"hnsw": {"space": "cosine", "ef_search": 128}}, embedding_function=None
+        )
+        self._count: int | None = None
+
+    def upsert(self, ids: Sequence[str], vectors: np.ndarray) -> None:
+        for start in range(0, len(ids), self._BATCH):
+            self._collection.upsert(
+                ids=list(ids[start : start + self._BATCH]), embeddings=vectors[start : start + self._BATCH]
+            )
+        self._count = None
+
+    def existing(self, ids: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        unique = list(dict.fromkeys(ids))
+        for start in range(0, len(unique), self._BATCH):
+            got = self._collection.get(ids=unique[start : start + self._BATCH], include=[])
+            found.update(got["ids"])
+        return found
+
+    def query(self, vector: np.ndarray, n: int) -> list[tuple[str, float]]:
+        n = min(n, self.count())
+        if n <= 0:
+            return []
+        result = self._collection.query(
+            query_embeddings=[np.asarray(vector, dtype=np.float32)], n_results=n, include=["distances"]
+        )
+        ids = result["ids"][0]
+        distances = (result.get("distances") or [[]])[0]
+        return [(i, 1.0 - float(d)) for i, d in zip(ids, distances, strict=True)]
+
+    def count(self) -> int:
+        """Cached: another process may add vectors, but never ones a release of ours lacks."""
+        if self._count is None:
+            self._count = int(self._collection.count())
+        return self._count

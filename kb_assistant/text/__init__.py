@@ -1,0 +1,3 @@
+from kb_assistant.text.analyzer import Analyzer
+
+__all__ = ["Analyzer"]

@@ -1,0 +1,64 @@
+"""Chinese text analysis for the lexical index: jieba with our dictionary, stop-words.
+
+The analyser is a plain callable (text → tokens) so bm25s and the query path share
+it, and another tokenizer can be dropped in. Its `describe()` goes into the saved
+index, so an index built with another dictionary is never read with this one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import threading
+from importlib import resources
+
+__all__ = ["Analyzer"]
+
+_WORD = re.compile(r"[\w\u4e00-\u9fff]", re.UNICODE)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _data(name: str) -> str:
+    return resources.files("kb_assistant.data").joinpath(name).read_text(encoding="utf-8")
+
+
+class Analyzer:
+    """jieba search-mode tokens plus, optionally, CJK character bigrams."""
+
+    name = "jieba-search"
+
+    def __init__(self, bigrams: bool = False) -> None:
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        self.bigrams = bigrams
+        userdict = _data("userdict.txt")
+        self._stopwords = frozenset(w.strip() for w in _data("stopwords.txt").splitlines() if w.strip())
+        self._fingerprint = hashlib.sha256((userdict + "\0" + "\n".join(sorted(self._stopwords))).encode()).hexdigest()
+        self._tokenizer = jieba.Tokenizer()
+        self._lock = threading.Lock()
+        with self._lock:
+            self._tokenizer.initialize()
+            for line in userdict.splitlines():
+                parts = line.split()
+                if parts:
+                    self._tokenizer.add_word(parts[0], int(parts[1]) if len(parts) > 1 else None)
+
+    def describe(self) -> dict[str, object]:
+        return {"name": self.name, "bigrams": self.bigrams, "dictionary_sha256": self._fingerprint}
+
+    def words(self, text: str) -> list[str]:
+        tokens = []
+        for token in self._tokenizer.cut_for_search(text.lower()):
+            token = token.strip()
+            if token and token not in self._stopwords and _WORD.search(token):
+                tokens.append(token)
+        return tokens
+
+    def __call__(self, text: str) -> list[str]:
+        tokens = self.words(text)
+        if self.bigrams:
+            for run in re.findall(r"[\u4e00-\u9fff]+", text):
+                tokens.extend("#" + run[i : i + 2] for i in range(len(run) - 1))
+        return tokens

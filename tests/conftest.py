@@ -1,0 +1,48 @@
+"""Shared fixtures: where the real files live, and a rule for when they are missing."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("KB_SHARED_DIR", REPO.parent / "shared"))
+
+
+def require_shared(*parts: str) -> Path:
+    """Path inside ../shared; fails in CI (CI=true) and skips elsewhere when it is missing."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        message = f"{path} is missing: tests need ../shared beside the repository"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    return require_shared()
+
+
+@pytest.fixture(scope="session")
+def official_dir() -> Path:
+    return require_shared("corpus-official")
+
+
+@pytest.fixture(scope="session")
+def files_dir() -> Path:
+    return require_shared("corpus-files")
+
+
+@pytest.fixture(scope="session")
+def official_kb(tmp_path_factory: pytest.TempPathFactory, official_dir: Path, files_dir: Path):
+    """The whole official corpus and the real PDF/DOCX files, ingested and published once."""
+    from kb_assistant.kb import KB
+
+    kb = KB(tmp_path_factory.mktemp("official-kb"))
+    report = kb.ingest([official_dir, files_dir], publish=True, note="official corpus")
+    kb.first_report = report  # type: ignore[attr-defined]
+    return kb

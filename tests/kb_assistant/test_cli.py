@@ -1,0 +1,199 @@
+"""The CLI contract other tools script against: commands, JSON shapes, exit codes, messages."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kb_assistant.cli import app
+
+HIT_FIELDS = {
+    "rank",
+    "score",
+    "title",
+    "doc_number",
+    "article",
+    "heading",
+    "text",
+    "version_id",
+    "effective_from",
+    "effective_to",
+    "region",
+    "source",
+}
+
+OLD_POLICY = """---
+title: 常德市灵活就业人员社会保险补贴办法
+doc_number: 常人社发〔2023〕5号
+issuer: 常德市人力资源和社会保障局
+region: 湖南省常德市
+effective_from: 2023-03-01
+---
+# 常德市灵活就业人员社会保险补贴办法
+
+第一条 为鼓励灵活就业，制定本办法。
+
+第二条 补贴标准为个人实际缴纳养老保险费的百分之三十，补贴期限最长二年。
+"""
+
+NEW_POLICY = """---
+title: 常德市灵活就业人员社会保险补贴办法
+doc_number: 常人社发〔2025〕11号
+issuer: 常德市人力资源和社会保障局
+region: 湖南省常德市
+effective_from: 2025-07-01
+supersedes: [常人社发〔2023〕5号]
+---
+# 常德市灵活就业人员社会保险补贴办法
+
+第一条 为鼓励灵活就业，制定本办法。
+
+第二条 补贴标准为个人实际缴纳养老保险费的百分之五十，补贴期限最长三年。
+"""
+
+
+@pytest.fixture()
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture()
+def kb_dir(tmp_path: Path) -> Path:
+    return tmp_path / "kb"
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def run(runner: CliRunner, kb_dir: Path, *args: str):
+    return runner.invoke(app, [*args, "--kb", str(kb_dir)])
+
+
+def test_cli_ingest_publish_then_search_json_has_contract_shape(runner, kb_dir, tmp_path):
+    write(tmp_path / "docs" / "old.md", OLD_POLICY)
+    result = run(runner, kb_dir, "ingest", str(tmp_path / "docs"), "--publish", "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["release"] == 1
+    assert report["ok"] is True
+    assert len(report["added"]) == 1
+
+    result = run(runner, kb_dir, "search", "补贴标准和补贴期限", "--k", "2", "--as-of", "2024-01-01", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert set(data) == {"release", "as_of", "hits"}
+    assert data["release"] == 1
+    assert data["as_of"] == "2024-01-01"
+    hit = data["hits"][0]
+    assert set(hit) == HIT_FIELDS
+    assert hit["article"] == "第二条"
+    assert hit["doc_number"] == "常人社发〔2023〕5号"
+    assert hit["region"] == "湖南省常德市"
+    assert hit["rank"] == 1
+
+
+def test_cli_search_superseded_day_before_old_day_itself_new(runner, kb_dir, tmp_path):
+    write(tmp_path / "docs" / "old.md", OLD_POLICY)
+    write(tmp_path / "docs" / "new.md", NEW_POLICY)
+    assert run(runner, kb_dir, "ingest", str(tmp_path / "docs"), "--publish").exit_code == 0
+
+    def top(as_of: str) -> dict:
+        result = run(runner, kb_dir, "search", "补贴标准", "--k", "1", "--as-of", as_of, "--json")
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)["hits"][0]
+
+    before = top("2025-06-30")
+    assert "百分之三十" in before["text"]
+    assert before["effective_to"] == "2025-06-30"
+    on_day = top("2025-07-01")
+    assert "百分之五十" in on_day["text"]
+    assert on_day["effective_from"] == "2025-07-01"
+    assert on_day["effective_to"] is None
+
+
+def test_cli_search_queries_file_outputs_one_line_per_query_with_id(runner, kb_dir, tmp_path):
+    write(tmp_path / "docs" / "old.md", OLD_POLICY)
+    run(runner, kb_dir, "ingest", str(tmp_path / "docs"), "--publish")
+    queries = write(
+        tmp_path / "q.jsonl",
+        '{"id": "q1", "query": "补贴期限"}\n\n{"id": "q2", "query": "灵活就业", "as_of": "2024-01-01"}\n',
+    )
+    result = run(runner, kb_dir, "search", "--queries", str(queries), "--k", "1", "--json")
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["id"] for line in lines] == ["q1", "q2"]
+    assert lines[1]["as_of"] == "2024-01-01"
+    assert set(lines[0]) == {"id", "release", "as_of", "hits"}
+
+
+def test_cli_ingest_bad_files_named_good_files_kept_exit_1(runner, kb_dir, tmp_path):
+    docs = tmp_path / "docs"
+    write(docs / "good.md", OLD_POLICY)
+    (docs / "empty.txt").write_bytes(b"")
+    (docs / "broken.pdf").write_bytes(b"%PDF-1.4 this is not really a pdf")
+    (docs / "binary.txt").write_bytes(bytes(range(256)) * 8)
+    result = run(runner, kb_dir, "ingest", str(docs), "--publish")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    failed_lines = [line for line in result.stderr.splitlines() if line.startswith("failed: ")]
+    assert len(failed_lines) == 3
+    assert any("empty.txt: empty file" in line for line in failed_lines)
+    assert any("broken.pdf: corrupt PDF" in line for line in failed_lines)
+    assert any("binary.txt: binary data, not text" in line for line in failed_lines)
+    releases = json.loads(run(runner, kb_dir, "releases", "--json").stdout)
+    assert [r["versions"] for r in releases] == [1]
+
+
+def test_cli_search_before_any_publish_exits_3_with_hint(runner, kb_dir):
+    result = run(runner, kb_dir, "search", "社保")
+    assert result.exit_code == 3
+    assert result.stderr.strip() == (
+        "error: nothing is published yet: run `kb ingest PATH --publish` or `kb publish`"
+    )
+
+
+def test_cli_search_bad_date_exits_2(runner, kb_dir, tmp_path):
+    write(tmp_path / "docs" / "old.md", OLD_POLICY)
+    run(runner, kb_dir, "ingest", str(tmp_path / "docs"), "--publish")
+    result = run(runner, kb_dir, "search", "社保", "--as-of", "2025-13-01")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "error: invalid date '2025-13-01': expected YYYY-MM-DD, e.g. 2025-01-01"
+
+
+def test_cli_ingest_without_publish_leaves_draft_then_publish(runner, kb_dir, tmp_path):
+    write(tmp_path / "docs" / "old.md", OLD_POLICY)
+    result = run(runner, kb_dir, "ingest", str(tmp_path / "docs"))
+    assert result.exit_code == 0
+    assert "run `kb publish`" in result.stdout
+    assert json.loads(run(runner, kb_dir, "releases", "--json").stdout) == []
+    result = run(runner, kb_dir, "publish", "--note", "first", "--json")
+    assert json.loads(result.stdout) == {"release": 1, "created": True}
+    result = run(runner, kb_dir, "publish", "--json")
+    assert json.loads(result.stdout) == {"release": 1, "created": False}
+    release = json.loads(run(runner, kb_dir, "releases", "--json").stdout)[0]
+    assert set(release) == {"release_id", "created_at", "author", "note", "documents", "versions", "chunks"}
+    assert (release["release_id"], release["note"], release["documents"]) == (1, "first", 1)
+
+
+def test_cli_reingest_unchanged_embeds_nothing(runner, kb_dir, tmp_path):
+    write(tmp_path / "docs" / "old.md", OLD_POLICY)
+    run(runner, kb_dir, "ingest", str(tmp_path / "docs"), "--publish")
+    result = run(runner, kb_dir, "ingest", str(tmp_path / "docs"), "--publish", "--json")
+    report = json.loads(result.stdout)
+    assert (report["chunks_embedded"], len(report["added"]), len(report["unchanged"])) == (0, 0, 1)
+    assert report["release"] == 1
+
+
+def test_cli_changed_article_reuses_unchanged_embeddings(runner, kb_dir, tmp_path):
+    write(tmp_path / "docs" / "policy.md", OLD_POLICY)
+    run(runner, kb_dir, "ingest", str(tmp_path / "docs"), "--publish")
+    write(tmp_path / "docs" / "policy.md", NEW_POLICY)
+    report = json.loads(run(runner, kb_dir, "ingest", str(tmp_path / "docs"), "--json").stdout)
+    assert report["chunks_embedded"] == 1
+    assert report["chunks_reused"] == 1
