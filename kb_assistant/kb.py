@@ -25,7 +25,9 @@ from kb_assistant.store.snapshot import ReleaseSnapshot
 from kb_assistant.store.vectors import ChromaVectorStore, VectorStore
 from kb_assistant.text.analyzer import Analyzer
 
-__all__ = ["KB", "parse_date"]
+__all__ = ["KB", "SEARCH_METHODS", "parse_date"]
+
+SEARCH_METHODS = ("hybrid", "bm25", "dense")
 
 
 def parse_date(value: str | date | None) -> date:
@@ -151,14 +153,26 @@ class KB:
             if row is None:
                 raise UnknownReleaseError(release_id, latest)
             snapshot = ReleaseSnapshot.load(
-                self.catalog, release_id, self.kb_dir / "lexical" / row["lexical_dir"], self.analyzer.describe()
+                self.catalog,
+                release_id,
+                self.kb_dir / "lexical" / row["lexical_dir"],
+                self.analyzer.describe(),
             )
             self._snapshots = {k: v for k, v in self._snapshots.items() if k in (latest, release_id)}
             self._snapshots[release_id] = snapshot
             return snapshot
 
-    def searcher(self) -> HybridSearcher:
-        return HybridSearcher([DenseRetriever(self.embedder, self.vectors), LexicalRetriever(self.analyzer)])
+    def searcher(self, method: str = "hybrid") -> HybridSearcher:
+        """The search pipeline; `bm25` and `dense` are the single-retriever baselines."""
+        dense = DenseRetriever(self.embedder, self.vectors)
+        lexical = LexicalRetriever(self.analyzer)
+        if method == "hybrid":
+            return HybridSearcher([dense, lexical])
+        if method == "bm25":
+            return HybridSearcher([lexical])
+        if method == "dense":
+            return HybridSearcher([dense])
+        raise InputError(f"unknown search method {method!r} (valid: {', '.join(SEARCH_METHODS)})")
 
     def search(
         self,
@@ -167,6 +181,7 @@ class KB:
         as_of: str | date | None = None,
         region: str | None = None,
         release: int | None = None,
+        method: str = "hybrid",
     ) -> SearchResult:
         if not query or not query.strip():
             raise InputError("empty query: type a question or keywords")
@@ -174,7 +189,7 @@ class KB:
             raise InputError(f"k must be between 1 and 100, got {k}")
         day = parse_date(as_of)
         snapshot = self.snapshot(release)
-        hits = self.searcher().search(snapshot, query.strip(), k, day, region or None)
+        hits = self.searcher(method).search(snapshot, query.strip(), k, day, region or None)
         return SearchResult(release=snapshot.release_id, as_of=day.isoformat(), hits=hits)
 
     def close(self) -> None:

@@ -26,7 +26,9 @@ def modules_under(package: str) -> list[Path]:
 
 
 def test_ingest_never_imports_kb_assistant():
-    offenders = [p for p in modules_under("ingest") if any(m.startswith("kb_assistant") for m in imported_modules(p))]
+    offenders = [
+        p for p in modules_under("ingest") if any(m.startswith("kb_assistant") for m in imported_modules(p))
+    ]
     assert offenders == []
 
 
@@ -50,7 +52,13 @@ def test_only_api_imports_fastapi():
 
 
 def test_store_never_imports_retrieve_or_edges():
-    upward = ("kb_assistant.retrieve", "kb_assistant.answer", "kb_assistant.cli", "kb_assistant.api", "kb_assistant.kb")
+    upward = (
+        "kb_assistant.retrieve",
+        "kb_assistant.answer",
+        "kb_assistant.cli",
+        "kb_assistant.api",
+        "kb_assistant.kb",
+    )
     offenders = [
         p.relative_to(ROOT)
         for p in modules_under("kb_assistant/store")

@@ -38,5 +38,7 @@ class SentenceTransformerEmbedder:
         return np.asarray(vectors, dtype=np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
-        vector = self._model.encode(self._query_prefix + text, normalize_embeddings=True, convert_to_numpy=True)
+        vector = self._model.encode(
+            self._query_prefix + text, normalize_embeddings=True, convert_to_numpy=True
+        )
         return np.asarray(vector, dtype=np.float32)

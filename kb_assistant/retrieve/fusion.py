@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from enum import Enum
+from enum import StrEnum
 
 __all__ = ["FusionMode", "fuse"]
 
 
-class FusionMode(str, Enum):
+class FusionMode(StrEnum):
     RRF = "rrf"  # weighted reciprocal rank fusion
     SCORE = "score"  # weighted sum of min-max normalised scores
 
@@ -40,5 +40,7 @@ def fuse(
             for row, score in hits:
                 total[row] = total.get(row, 0.0) + weight * (score - low) / span
         else:  # pragma: no cover - Enum guards this
-            raise ValueError(f"unknown fusion mode {mode!r} (valid: {', '.join(m.value for m in FusionMode)})")
+            raise ValueError(
+                f"unknown fusion mode {mode!r} (valid: {', '.join(m.value for m in FusionMode)})"
+            )
     return sorted(total.items(), key=lambda item: (-item[1], item[0]))

@@ -29,7 +29,9 @@ class LexicalRetriever:
     def __init__(self, analyzer: Analyzer) -> None:
         self.analyzer = analyzer
 
-    def retrieve(self, query: str, snapshot: ReleaseSnapshot, mask: np.ndarray, n: int) -> list[tuple[int, float]]:
+    def retrieve(
+        self, query: str, snapshot: ReleaseSnapshot, mask: np.ndarray, n: int
+    ) -> list[tuple[int, float]]:
         scores = snapshot.lexical.scores(self.analyzer(query))
         if scores.size == 0:
             return []
@@ -52,7 +54,9 @@ class DenseRetriever:
         self.vectors = vectors
         self.overfetch = overfetch
 
-    def retrieve(self, query: str, snapshot: ReleaseSnapshot, mask: np.ndarray, n: int) -> list[tuple[int, float]]:
+    def retrieve(
+        self, query: str, snapshot: ReleaseSnapshot, mask: np.ndarray, n: int
+    ) -> list[tuple[int, float]]:
         vector = self.embedder.embed_query(query)
         return self.retrieve_vector(vector, snapshot, mask, n)
 

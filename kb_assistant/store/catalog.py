@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from ingest.model import ParsedDocument
 
@@ -135,7 +136,8 @@ class Catalog:
         self.conn.executescript(SCHEMA)  # idempotent; executescript manages its own commit
         with self.transaction() as conn:
             conn.execute(
-                "INSERT OR IGNORE INTO schema_info(key, value) VALUES ('schema_version', ?)", (SCHEMA_VERSION,)
+                "INSERT OR IGNORE INTO schema_info(key, value) VALUES ('schema_version', ?)",
+                (SCHEMA_VERSION,),
             )
 
     @property
@@ -190,8 +192,9 @@ class Catalog:
         now = utc_now()
         with self.transaction() as conn:
             conn.execute(
-                "INSERT OR IGNORE INTO versions(version_id, doc_key, title, doc_number, issuer, region, level,"
-                " effective_from, effective_to, supersedes, topics, source, format, chunk_count, ingested_at)"
+                "INSERT OR IGNORE INTO versions(version_id, doc_key, title, doc_number, issuer, region,"
+                " level, effective_from, effective_to, supersedes, topics, source, format, chunk_count,"
+                " ingested_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     version_id,
@@ -229,7 +232,9 @@ class Catalog:
                     for i, (c, h) in enumerate(zip(doc.chunks, chunk_hashes, strict=True))
                 ],
             )
-            conn.execute("INSERT OR IGNORE INTO sources VALUES (?, ?, ?)", (source_key, file_hash, version_id))
+            conn.execute(
+                "INSERT OR IGNORE INTO sources VALUES (?, ?, ?)", (source_key, file_hash, version_id)
+            )
             conn.execute("INSERT OR IGNORE INTO draft VALUES (?, ?)", (version_id, now))
 
     def add_to_draft(self, version_ids: Iterable[str]) -> None:
@@ -287,7 +292,8 @@ class Catalog:
 
     def release_windows(self, release_id: int) -> dict[str, tuple[date, date]]:
         rows = self.conn.execute(
-            "SELECT version_id, valid_from, valid_to FROM release_versions WHERE release_id = ?", (release_id,)
+            "SELECT version_id, valid_from, valid_to FROM release_versions WHERE release_id = ?",
+            (release_id,),
         ).fetchall()
         return {v: (date.fromisoformat(f), date.fromisoformat(t)) for v, f, t in rows}
 
@@ -310,7 +316,7 @@ class Catalog:
         return release_id
 
 
-def _version_row(r: tuple) -> VersionRow:  # type: ignore[type-arg]
+def _version_row(r: tuple[Any, ...]) -> VersionRow:
     return VersionRow(
         seq=r[0],
         version_id=r[1],

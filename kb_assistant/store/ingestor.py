@@ -107,7 +107,9 @@ class Ingestor:
         hashes = [sha256_hex(t) for t in texts]
         pending.append(_Pending(doc, canonical_title(doc.meta.title), hashes, texts, fhash, key_path))
 
-    def _flush(self, pending: list[_Pending], report: IngestReport, progress: ProgressCallback | None) -> None:
+    def _flush(
+        self, pending: list[_Pending], report: IngestReport, progress: ProgressCallback | None
+    ) -> None:
         """Embed the chunks no version has yet, in batches; record each version once its vectors exist."""
         text_by_hash: dict[str, str] = {}
         for item in pending:
@@ -129,7 +131,9 @@ class Ingestor:
             waiting = self._record_ready(waiting, embedded, report)
         self._record_ready(waiting, embedded, report)
 
-    def _record_ready(self, waiting: list[_Pending], embedded: set[str], report: IngestReport) -> list[_Pending]:
+    def _record_ready(
+        self, waiting: list[_Pending], embedded: set[str], report: IngestReport
+    ) -> list[_Pending]:
         still: list[_Pending] = []
         for item in waiting:
             if not all(h in embedded for h in item.hashes):

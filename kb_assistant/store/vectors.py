@@ -84,7 +84,9 @@ class ChromaVectorStore:
         if n <= 0:
             return []
         result = self._collection.query(
-            query_embeddings=[np.asarray(vector, dtype=np.float32)], n_results=n, include=["distances"]
+            query_embeddings=np.asarray(vector, dtype=np.float32).reshape(1, -1),
+            n_results=n,
+            include=["distances"],
         )
         ids = result["ids"][0]
         distances = (result.get("distances") or [[]])[0]

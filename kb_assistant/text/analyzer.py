@@ -35,7 +35,9 @@ class Analyzer:
         self.bigrams = bigrams
         userdict = _data("userdict.txt")
         self._stopwords = frozenset(w.strip() for w in _data("stopwords.txt").splitlines() if w.strip())
-        self._fingerprint = hashlib.sha256((userdict + "\0" + "\n".join(sorted(self._stopwords))).encode()).hexdigest()
+        self._fingerprint = hashlib.sha256(
+            (userdict + "\0" + "\n".join(sorted(self._stopwords))).encode()
+        ).hexdigest()
         self._tokenizer = jieba.Tokenizer()
         self._lock = threading.Lock()
         with self._lock:

@@ -84,7 +84,9 @@ def test_cli_ingest_publish_then_search_json_has_contract_shape(runner, kb_dir, 
     assert report["ok"] is True
     assert len(report["added"]) == 1
 
-    result = run(runner, kb_dir, "search", "补贴标准和补贴期限", "--k", "2", "--as-of", "2024-01-01", "--json")
+    result = run(
+        runner, kb_dir, "search", "补贴标准和补贴期限", "--k", "2", "--as-of", "2024-01-01", "--json"
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert set(data) == {"release", "as_of", "hits"}

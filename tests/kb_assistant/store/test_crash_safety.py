@@ -33,7 +33,8 @@ def write_many(folder: Path, count: int) -> None:
             for n in range(1, 6)
         )
         (folder / f"doc{i:03d}.md").write_text(
-            f"---\ntitle: 测试文件{i:03d}号\neffective_from: 2024-01-01\n---\n# 测试文件{i:03d}号\n\n{articles}\n",
+            f"---\ntitle: 测试文件{i:03d}号\neffective_from: 2024-01-01\n---\n"
+            f"# 测试文件{i:03d}号\n\n{articles}\n",
             encoding="utf-8",
         )
 
@@ -69,7 +70,11 @@ def test_kill_during_ingest_keeps_last_release_and_rerun_finishes(tmp_path: Path
     assert 5 <= draft_count(kb_dir) < 120
 
     searched = subprocess.run(
-        kb("search", "个人权益记录", "--json", kb_dir=kb_dir), env=env, capture_output=True, text=True, check=True
+        kb("search", "个人权益记录", "--json", kb_dir=kb_dir),
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     result = json.loads(searched.stdout)
     assert result["release"] == 1
@@ -87,6 +92,8 @@ def test_kill_during_ingest_keeps_last_release_and_rerun_finishes(tmp_path: Path
     assert len(report["added"]) + len(report["unchanged"]) == 120
     assert len(report["unchanged"]) >= 5
     releases = json.loads(
-        subprocess.run(kb("releases", "--json", kb_dir=kb_dir), env=env, capture_output=True, text=True).stdout
+        subprocess.run(
+            kb("releases", "--json", kb_dir=kb_dir), env=env, capture_output=True, text=True
+        ).stdout
     )
     assert releases[-1]["versions"] == 121

@@ -37,20 +37,27 @@ def version(
 
 def test_validity_newer_version_ends_older_the_day_before():
     windows = validity_windows(
-        [version("old", "妇女权益保障法", date(2018, 10, 26), 1), version("new", "妇女权益保障法", date(2023, 1, 1), 2)]
+        [
+            version("old", "妇女权益保障法", date(2018, 10, 26), 1),
+            version("new", "妇女权益保障法", date(2023, 1, 1), 2),
+        ]
     )
     assert windows["old"] == (date(2018, 10, 26), date(2022, 12, 31))
     assert windows["new"] == (date(2023, 1, 1), OPEN_END)
 
 
 def test_validity_order_follows_dates_not_ingest_order():
-    windows = validity_windows([version("new", "d", date(2023, 1, 1), 1), version("old", "d", date(2018, 1, 1), 2)])
+    windows = validity_windows(
+        [version("new", "d", date(2023, 1, 1), 1), version("old", "d", date(2018, 1, 1), 2)]
+    )
     assert windows["old"] == (date(2018, 1, 1), date(2022, 12, 31))
     assert windows["new"][1] == OPEN_END
 
 
 def test_validity_same_start_later_ingest_wins():
-    windows = validity_windows([version("a", "d", date(2020, 1, 1), 1), version("b", "d", date(2020, 1, 1), 2)])
+    windows = validity_windows(
+        [version("a", "d", date(2020, 1, 1), 1), version("b", "d", date(2020, 1, 1), 2)]
+    )
     start, end = windows["a"]
     assert end < start
     assert windows["b"] == (date(2020, 1, 1), OPEN_END)
