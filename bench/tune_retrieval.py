@@ -19,15 +19,15 @@ from pathlib import Path
 
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from ingest.metadata import canonical_title  # noqa: E402
-from kb_assistant.kb import KB  # noqa: E402
-from kb_assistant.retrieve.fusion import fuse  # noqa: E402
-from kb_assistant.store.ingestor import indexed_text  # noqa: E402
-from kb_assistant.store.lexical import LexicalIndex  # noqa: E402
-from kb_assistant.text.analyzer import Analyzer  # noqa: E402
-from kb_assistant.text.thesaurus import Thesaurus  # noqa: E402
+from ingest.metadata import canonical_title
+from kb_assistant.kb import KB
+from kb_assistant.retrieve.fusion import fuse
+from kb_assistant.store.ingestor import indexed_text
+from kb_assistant.store.lexical import LexicalIndex
+from kb_assistant.text.analyzer import Analyzer
+from kb_assistant.text.thesaurus import Thesaurus
 
 Ranked = list[tuple[int, float]]
 

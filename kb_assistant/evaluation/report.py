@@ -7,6 +7,7 @@ the file name comes from the `EvalReport`, so the same report always gives the s
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from matplotlib import font_manager, rc_context
@@ -47,7 +48,8 @@ def write_report(report: EvalReport, out_dir: Path = DEFAULT_REPORT_DIR) -> Path
 def _write(report: EvalReport, out_dir: Path) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     stamp = report.started_at.replace("-", "").replace(":", "")
-    base = f"{stamp}-{report.files[0].name if report.files else 'eval'}"
+    stem = re.sub(r"[^\w.-]+", "_", report.files[0].name) if report.files else "eval"
+    base = f"{stamp}-{stem}"
     md_path, suffix = out_dir / f"{base}.md", 1
     while md_path.exists() or md_path.with_suffix(".png").exists():  # two runs in the same second
         suffix += 1
@@ -158,11 +160,12 @@ def draw_chart(report: EvalReport, path: Path) -> None:
                 values = result.metrics.get(method, {})
                 heights = [values.get(name) or 0.0 for name in names]
                 offsets = [x + (i - (len(report.methods) - 1) / 2) * width for x in range(len(names))]
-                ax.bar(offsets, heights, width=width, label=method)
+                ax.bar(offsets, heights, width=width, label=f"{method} (ours)" if i == 0 else method)
             ax.set_title(f"{title} (n={result.scored})", fontsize=10)
             ax.set_xticks(range(len(names)), [metric_label(name) for name in names], fontsize=8)
             ax.set_ylim(0, 1)
             ax.grid(axis="y", alpha=0.3)
         axes[0].set_ylabel("score")
-        axes[0].legend(fontsize=8, loc="upper right")
+        handles, labels = axes[0].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="outside upper center", ncols=len(labels), fontsize=8)
         fig.savefig(path, format="png", metadata={"Software": None})

@@ -363,8 +363,7 @@ def _warm_up(kb: KB, question: Question, depth: int, today: str, release: int, m
     kb.search(question.query, k=depth, as_of=as_of, region=question.region, release=release, method=method)
     embedder = kb.embedder
     if isinstance(embedder, CachedQueryEmbedder):
-        with embedder._lock:
-            embedder._cache.clear()
+        embedder.clear()
 
 
 def _hit_key(hit: Hit) -> Key:
