@@ -24,6 +24,7 @@ import numpy as np
 from ingest.metadata import canonical_title
 from kb_assistant.kb import KB
 from kb_assistant.retrieve.fusion import fuse
+from kb_assistant.retrieve.priors import DocumentPriors
 from kb_assistant.store.ingestor import indexed_text
 from kb_assistant.store.lexical import LexicalIndex
 from kb_assistant.text.analyzer import Analyzer
@@ -52,6 +53,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--kb", type=Path, required=True)
     parser.add_argument("--dev", type=Path, default=Path("../shared/eval-dev"))
+    parser.add_argument("--generators", nargs="*", help="candidate generators to combine (default: all)")
     args = parser.parse_args()
     kb = KB(args.kb)
     snap = kb.snapshot()
@@ -62,12 +64,10 @@ def main() -> None:
     thesaurus = Thesaurus.load()
     words = Analyzer()
     bigram = Analyzer(bigrams=True)
-    body_only = [r.text for r in rows]
     row_keys = [(r.version_id, r.position) for r in rows]
-    idx_words = snap.lexical
+    idx_words = snap.lexical["words"]
     idx_bi = LexicalIndex.build(texts, row_keys, bigram, bigram.describe())
-    idx_body = LexicalIndex.build(body_only, row_keys, bigram, bigram.describe())
-    local = np.array([r.region not in ("", "全国") for r in rows])
+    idx_body = snap.lexical["body"]
 
     generators: dict[str, Callable[[str], Ranked]] = {
         "dense": lambda q: kb.searcher("dense").retrievers[0].retrieve(q, snap, mask, 100),  # type: ignore[attr-defined]
@@ -85,13 +85,16 @@ def main() -> None:
         name: {g: [fn(q) for q, _ in qs] for g, fn in generators.items()} for name, qs in sets.items()
     }
 
-    def score(name: str, ranked_lists: list[Ranked], local_penalty: float) -> tuple[float, float]:
+    prior_cache: dict[tuple[float, float], DocumentPriors] = {}
+
+    def score(name: str, ranked_lists: list[Ranked], prior: tuple[float, float, float]) -> tuple[float, float]:
+        art_w, doc_w, local_penalty = prior
+        if (art_w, doc_w) not in prior_cache:
+            prior_cache[(art_w, doc_w)] = DocumentPriors(rows, art_w, doc_w)
+        weights = prior_cache[(art_w, doc_w)].weights(local_penalty, None)
         recalls, rrs = [], []
         for (_, gold), ranked in zip(sets[name], ranked_lists, strict=True):
-            if local_penalty != 1.0:
-                ranked = sorted(
-                    ((r, s * (local_penalty if local[r] else 1.0)) for r, s in ranked), key=lambda x: -x[1]
-                )
+            ranked = sorted(((r, s * weights[r]) for r, s in ranked), key=lambda x: -x[1])
             seen: list[tuple[str, str]] = []
             for r, _ in ranked:
                 if keys[r] not in seen:
@@ -104,7 +107,8 @@ def main() -> None:
         return float(np.mean(recalls)), float(np.mean(rrs))
 
     results = []
-    names = list(generators)
+    names = args.generators or list(generators)
+    priors = list(itertools.product([0.0, 0.3, 0.6, 1.0], [0.0, 0.3, 0.6, 1.0], [1.0, 0.5, 0.3]))
     for combo_size in (1, 2, 3):
         for combo in itertools.combinations(names, combo_size):
             weight_grid = (
@@ -114,25 +118,28 @@ def main() -> None:
                 if combo_size > 1 and weights[0] != 1.0:
                     continue
                 for rrf_k in (10, 60):
-                    for penalty in (1.0, 0.5):
-                        row = {"combo": "+".join(combo), "w": weights, "k": rrf_k, "local": penalty}
+                    fused = {
+                        name: [
+                            fuse([cache[name][g][i] for g in combo], list(weights), rrf_k=rrf_k)
+                            for i in range(len(sets[name]))
+                        ]
+                        for name in sets
+                    }
+                    for prior in priors:
+                        row = {"combo": "+".join(combo), "w": weights, "k": rrf_k, "prior": prior}
                         for name in sets:
-                            fused = [
-                                fuse([cache[name][g][i] for g in combo], list(weights), rrf_k=rrf_k)
-                                for i in range(len(sets[name]))
-                            ]
-                            row[name] = score(name, fused, penalty)
+                            row[name] = score(name, fused[name], prior)
                         results.append(row)
     stard, law = sorted(sets)[1], sorted(sets)[0]
     results.sort(key=lambda r: -(r[stard][0] + r[law][0] + r[stard][1]))
     for r in results[:40]:
         print(
-            f"{r['combo']:<32} w={r['w']} k={r['k']} local={r['local']}  "
+            f"{r['combo']:<32} w={r['w']} k={r['k']} prior={r['prior']}  "
             f"STARD R@10={r[stard][0]:.3f} MRR={r[stard][1]:.3f}  LawBench R@10={r[law][0]:.3f}"
         )
     print("single generators:")
     for r in results:
-        if "+" not in r["combo"] and r["k"] == 60 and r["local"] == 1.0:
+        if "+" not in r["combo"] and r["k"] == 60 and r["prior"] == (0.0, 0.0, 1.0):
             print(f"  {r['combo']:<12} STARD {r[stard][0]:.3f}/{r[stard][1]:.3f}  LawBench {r[law][0]:.3f}")
 
 

@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     )
     max_chunk_chars: int = 600
     query_cache_size: int = 4096
+    thesaurus_path: Path | None = Field(
+        default=None, description="site thesaurus TSV (default: the bundled one)"
+    )
 
     @field_validator("embedder")
     @classmethod

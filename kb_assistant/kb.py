@@ -17,18 +17,19 @@ from kb_assistant.embed.cache import CachedQueryEmbedder
 from kb_assistant.embed.pool import PassagePool
 from kb_assistant.errors import BadDateError, InputError, NoReleaseError, UnknownReleaseError
 from kb_assistant.model import IngestReport, Release, SearchResult
-from kb_assistant.retrieve.retrievers import DenseRetriever, LexicalRetriever
+from kb_assistant.retrieve.langchain import KBRetriever
+from kb_assistant.retrieve.pipeline import SEARCH_METHODS, build_searcher
 from kb_assistant.retrieve.search import HybridSearcher
 from kb_assistant.store.catalog import Catalog
 from kb_assistant.store.ingestor import Ingestor, ProgressCallback
+from kb_assistant.store.lexical import FIELDS
 from kb_assistant.store.publisher import Publisher, PublishResult
 from kb_assistant.store.snapshot import ReleaseSnapshot
 from kb_assistant.store.vectors import ChromaVectorStore, VectorStore
 from kb_assistant.text.analyzer import Analyzer
+from kb_assistant.text.thesaurus import Thesaurus
 
 __all__ = ["KB", "SEARCH_METHODS", "parse_date"]
-
-SEARCH_METHODS = ("hybrid", "bm25", "dense")
 
 
 def parse_date(value: str | date | None) -> date:
@@ -58,7 +59,8 @@ class KB:
         self.catalog = Catalog(self.kb_dir / "catalog.sqlite3")
         self._embedder = embedder
         self._vectors: VectorStore | None = None
-        self._analyzer: Analyzer | None = None
+        self._analyzers: dict[str, Analyzer] | None = None
+        self._thesaurus: Thesaurus | None = None
         self._snapshots: dict[int, ReleaseSnapshot] = {}
         self._lock = threading.RLock()
 
@@ -84,14 +86,23 @@ class KB:
             return self._vectors
 
     @property
-    def analyzer(self) -> Analyzer:
+    def analyzers(self) -> dict[str, Analyzer]:
+        """One analyser per lexical field (they share jieba's dictionary)."""
         with self._lock:
-            if self._analyzer is None:
-                self._analyzer = Analyzer()
-            return self._analyzer
+            if self._analyzers is None:
+                words = Analyzer()
+                self._analyzers = {f.name: words.variant(bigrams=f.bigrams) for f in FIELDS}
+            return self._analyzers
+
+    @property
+    def thesaurus(self) -> Thesaurus:
+        with self._lock:
+            if self._thesaurus is None:
+                self._thesaurus = Thesaurus.load(self.settings.thesaurus_path)
+            return self._thesaurus
 
     def _publisher(self) -> Publisher:
-        return Publisher(self.catalog, self.analyzer, self.kb_dir / "lexical")
+        return Publisher(self.catalog, self.analyzers, self.kb_dir / "lexical")
 
     # --- writing ---------------------------------------------------------------------------------
     def ingest(
@@ -159,11 +170,13 @@ class KB:
             row = self.catalog.release_row(release_id)
             if row is None:
                 raise UnknownReleaseError(release_id, latest)
+            windows = self.catalog.release_windows(release_id)
+            directory = self._publisher().ensure_lexical(row["set_hash"], windows)
             snapshot = ReleaseSnapshot.load(
                 self.catalog,
                 release_id,
-                self.kb_dir / "lexical" / row["lexical_dir"],
-                self.analyzer.describe(),
+                directory,
+                {name: analyzer.describe() for name, analyzer in self.analyzers.items()},
             )
             self._snapshots = {k: v for k, v in self._snapshots.items() if k in (latest, release_id)}
             self._snapshots[release_id] = snapshot
@@ -171,15 +184,10 @@ class KB:
 
     def searcher(self, method: str = "hybrid") -> HybridSearcher:
         """The search pipeline; `bm25` and `dense` are the single-retriever baselines."""
-        dense = DenseRetriever(self.embedder, self.vectors)
-        lexical = LexicalRetriever(self.analyzer)
-        if method == "hybrid":
-            return HybridSearcher([dense, lexical])
-        if method == "bm25":
-            return HybridSearcher([lexical])
-        if method == "dense":
-            return HybridSearcher([dense])
-        raise InputError(f"unknown search method {method!r} (valid: {', '.join(SEARCH_METHODS)})")
+        try:
+            return build_searcher(method, self.embedder, self.vectors, self.analyzers, self.thesaurus)
+        except ValueError as exc:
+            raise InputError(str(exc)) from exc
 
     def search(
         self,
@@ -198,6 +206,12 @@ class KB:
         snapshot = self.snapshot(release)
         hits = self.searcher(method).search(snapshot, query.strip(), k, day, region or None)
         return SearchResult(release=snapshot.release_id, as_of=day.isoformat(), hits=hits)
+
+    def as_retriever(
+        self, k: int = 10, as_of: str | None = None, region: str | None = None, release: int | None = None
+    ) -> KBRetriever:
+        """A LangChain `BaseRetriever` over this knowledge base."""
+        return KBRetriever(kb=self, k=k, as_of=as_of, region=region, release=release)
 
     def close(self) -> None:
         self.catalog.close()

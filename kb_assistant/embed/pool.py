@@ -7,15 +7,19 @@ processes). Queries stay in-process: they are single and latency-bound.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 import numpy as np
 
 from kb_assistant.embed.base import Embedder
 
 __all__ = ["PassagePool"]
+
+log = logging.getLogger(__name__)
 
 _worker: Embedder | None = None
 
@@ -47,6 +51,7 @@ class PassagePool:
         self.dim = inner.dim
         self.workers = workers
         self._executor: ProcessPoolExecutor | None = None
+        self._broken = False
 
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
@@ -59,11 +64,18 @@ class PassagePool:
         return self._executor
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
-        if len(texts) < self.workers * 2:
+        if self._broken or len(texts) < self.workers * 2:
             return self.inner.embed_passages(texts)
         size = -(-len(texts) // self.workers)
         parts = [texts[i : i + size] for i in range(0, len(texts), size)]
-        return np.vstack(list(self._pool().map(_embed, parts)))
+        try:
+            return np.vstack(list(self._pool().map(_embed, parts)))
+        except BrokenProcessPool:
+            # A script without an `if __name__ == "__main__":` guard cannot spawn workers.
+            log.warning("embedding worker processes failed to start; embedding in-process instead")
+            self._broken = True
+            self.close()
+            return self.inner.embed_passages(texts)
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.inner.embed_query(text)

@@ -7,11 +7,15 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from kb_assistant.embed.base import Embedder
+from kb_assistant.store.lexical import FIELDS
 from kb_assistant.store.snapshot import ReleaseSnapshot
 from kb_assistant.store.vectors import VectorStore
 from kb_assistant.text.analyzer import Analyzer
+from kb_assistant.text.thesaurus import Thesaurus
 
 __all__ = ["DenseRetriever", "LexicalRetriever", "Retriever"]
+
+FIELD_NAMES = tuple(f.name for f in FIELDS)
 
 
 @runtime_checkable
@@ -24,15 +28,24 @@ class Retriever(Protocol):
 
 
 class LexicalRetriever:
-    name = "bm25"
+    """BM25 over one lexical field of the release, the query optionally expanded first."""
 
-    def __init__(self, analyzer: Analyzer) -> None:
+    def __init__(
+        self, analyzer: Analyzer, field: str = "words", thesaurus: Thesaurus | None = None, name: str = "bm25"
+    ) -> None:
+        if field not in FIELD_NAMES:
+            raise ValueError(f"unknown lexical field {field!r} (valid: {', '.join(FIELD_NAMES)})")
         self.analyzer = analyzer
+        self.field = field
+        self.thesaurus = thesaurus
+        self.name = name
 
     def retrieve(
         self, query: str, snapshot: ReleaseSnapshot, mask: np.ndarray, n: int
     ) -> list[tuple[int, float]]:
-        scores = snapshot.lexical.scores(self.analyzer(query))
+        if self.thesaurus is not None:
+            query = self.thesaurus.expand(query)
+        scores = snapshot.lexical[self.field].scores(self.analyzer(query))
         if scores.size == 0:
             return []
         scores = np.where(mask, scores, 0.0)

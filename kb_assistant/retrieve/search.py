@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
+from threading import Lock
+from weakref import WeakKeyDictionary
 
 from kb_assistant.model import OPEN_END, OPEN_START, Hit
 from kb_assistant.retrieve.fusion import FusionMode, fuse
+from kb_assistant.retrieve.priors import DocumentPriors
 from kb_assistant.retrieve.retrievers import Retriever
 from kb_assistant.store.snapshot import ReleaseSnapshot, RowMeta
 
-__all__ = ["HybridSearcher", "to_hit"]
+__all__ = ["HybridSearcher", "PriorConfig", "to_hit"]
 
 
 def _iso_or_none(day: date | None, sentinel: date) -> str | None:
@@ -34,6 +38,38 @@ def to_hit(rank: int, score: float, row: RowMeta) -> Hit:
     )
 
 
+@dataclass(frozen=True)
+class PriorConfig:
+    """How much the release's own structure weighs in (see `DocumentPriors`)."""
+
+    article_weight: float = 0.0
+    document_weight: float = 0.0
+    local_penalty: float = 1.0
+
+    def __post_init__(self) -> None:
+        if self.article_weight < 0 or self.document_weight < 0:
+            raise ValueError("prior weights must be >= 0")
+        if not 0 < self.local_penalty <= 1:
+            raise ValueError(f"local_penalty must be in (0, 1], got {self.local_penalty}")
+
+    @property
+    def neutral(self) -> bool:
+        return self.article_weight == 0 and self.document_weight == 0 and self.local_penalty == 1
+
+
+# Priors depend only on the release's rows: computed once per snapshot and config.
+_PRIORS: WeakKeyDictionary[ReleaseSnapshot, dict[PriorConfig, DocumentPriors]] = WeakKeyDictionary()
+_PRIORS_LOCK = Lock()
+
+
+def priors_for(snapshot: ReleaseSnapshot, config: PriorConfig) -> DocumentPriors:
+    with _PRIORS_LOCK:
+        per_config = _PRIORS.setdefault(snapshot, {})
+        if config not in per_config:
+            per_config[config] = DocumentPriors(snapshot.rows, config.article_weight, config.document_weight)
+        return per_config[config]
+
+
 class HybridSearcher:
     def __init__(
         self,
@@ -41,6 +77,8 @@ class HybridSearcher:
         weights: Sequence[float] | None = None,
         mode: FusionMode = FusionMode.RRF,
         candidates: int = 50,
+        rrf_k: int = 60,
+        priors: PriorConfig | None = None,
     ) -> None:
         if not retrievers:
             raise ValueError("HybridSearcher needs at least one retriever")
@@ -52,14 +90,27 @@ class HybridSearcher:
         self.weights = list(weights) if weights is not None else [1.0] * len(retrievers)
         self.mode = mode
         self.candidates = candidates
+        self.rrf_k = rrf_k
+        self.priors = priors or PriorConfig()
+
+    def rank(
+        self, snapshot: ReleaseSnapshot, query: str, as_of: date, region: str | None, n: int
+    ) -> list[tuple[int, float]]:
+        """Fused (row, score) pairs, best first, priors applied; several parts of an article may appear."""
+        mask = snapshot.mask(as_of, region)
+        ranked = [r.retrieve(query, snapshot, mask, n) for r in self.retrievers]
+        fused = fuse(ranked, self.weights, self.mode, self.rrf_k) if len(ranked) > 1 else ranked[0]
+        if self.priors.neutral:
+            return fused
+        weights = priors_for(snapshot, self.priors).weights(self.priors.local_penalty, region)
+        return sorted(
+            ((row, score * float(weights[row])) for row, score in fused), key=lambda x: (-x[1], x[0])
+        )
 
     def search(
         self, snapshot: ReleaseSnapshot, query: str, k: int, as_of: date, region: str | None = None
     ) -> list[Hit]:
-        mask = snapshot.mask(as_of, region)
-        n = max(self.candidates, k * 3)
-        ranked = [r.retrieve(query, snapshot, mask, n) for r in self.retrievers]
-        fused = fuse(ranked, self.weights, self.mode) if len(ranked) > 1 else ranked[0]
+        fused = self.rank(snapshot, query, as_of, region, max(self.candidates, k * 3))
         hits: list[Hit] = []
         seen: set[tuple[str, str]] = set()
         for row_index, score in fused:

@@ -12,6 +12,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +20,30 @@ import numpy as np
 
 from kb_assistant.errors import StoreError
 
-__all__ = ["LexicalIndex"]
+__all__ = ["FIELDS", "LexicalField", "LexicalIndex"]
 
 FORMAT_VERSION = 1
 MANIFEST = "kb_lexical.json"
+
+
+@dataclass(frozen=True)
+class LexicalField:
+    """One BM25 index of a release: which text of a chunk, analysed how.
+
+    `words` sees title + heading path + text (a query naming the law finds it);
+    `body` sees the article text alone with words and character bigrams (titles repeated
+    on every article of a law would otherwise drown the article's own words).
+    """
+
+    name: str
+    bigrams: bool
+    with_title: bool
+
+
+FIELDS = (
+    LexicalField("words", bigrams=False, with_title=True),
+    LexicalField("body", bigrams=True, with_title=False),
+)
 
 
 class LexicalIndex:

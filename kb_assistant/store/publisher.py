@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from ingest.model import sha256_hex
 from kb_assistant.store.catalog import Catalog
 from kb_assistant.store.ingestor import indexed_text
-from kb_assistant.store.lexical import LexicalIndex
+from kb_assistant.store.lexical import FIELDS, LexicalIndex
 from kb_assistant.store.validity import validity_windows
 from kb_assistant.text.analyzer import Analyzer
 
@@ -28,9 +29,9 @@ class PublishResult:
 
 
 class Publisher:
-    def __init__(self, catalog: Catalog, analyzer: Analyzer, lexical_root: Path) -> None:
+    def __init__(self, catalog: Catalog, analyzers: dict[str, Analyzer], lexical_root: Path) -> None:
         self.catalog = catalog
-        self.analyzer = analyzer
+        self.analyzers = analyzers
         self.lexical_root = lexical_root
 
     def live_ids(self) -> set[str]:
@@ -46,22 +47,38 @@ class Publisher:
         return self.publish_set(live | draft, author, note)
 
     def publish_set(self, version_ids: set[str], author: str, note: str) -> PublishResult:
-        versions = self.catalog.versions(version_ids)
-        windows = validity_windows(versions)
-        in_force = [v for v in versions if windows[v.version_id][0] <= windows[v.version_id][1]]
-        description: dict[str, Any] = self.analyzer.describe()
+        windows = validity_windows(self.catalog.versions(version_ids))
         set_hash = sha256_hex(
-            json.dumps(
-                [sorted((k, a.isoformat(), b.isoformat()) for k, (a, b) in windows.items()), description],
-                ensure_ascii=False,
-            )
+            json.dumps(sorted((k, a.isoformat(), b.isoformat()) for k, (a, b) in windows.items()))
         )
-        directory = self.lexical_root / set_hash[:24]
-        if not directory.exists():
-            titles = {v.version_id: v.title for v in in_force}
-            chunks = self.catalog.chunks_of(v.version_id for v in in_force)
-            rows = [(c.version_id, c.position) for c in chunks]
-            texts = [indexed_text(titles[c.version_id], c.heading, c.text) for c in chunks]
-            LexicalIndex.build(texts, rows, self.analyzer, description).save(directory)
+        directory = self.ensure_lexical(set_hash, windows)
         release_id = self.catalog.publish(windows, author, note, set_hash, directory.name)
         return PublishResult(release_id, created=True)
+
+    def lexical_dir(self, set_hash: str) -> Path:
+        """Named by what went in (the version windows) and how it was analysed."""
+        description: dict[str, Any] = {f.name: self.analyzers[f.name].describe() for f in FIELDS}
+        analysed = sha256_hex(json.dumps(description, sort_keys=True))
+        return self.lexical_root / f"{set_hash[:24]}-{analysed[:12]}"
+
+    def ensure_lexical(self, set_hash: str, windows: dict[str, tuple[date, date]]) -> Path:
+        """Build whatever lexical field is missing; indexes are derived data, rebuilt on demand
+        (for example after an analyser upgrade) without touching the release itself."""
+        directory = self.lexical_dir(set_hash)
+        missing = [f for f in FIELDS if not (directory / f.name).exists()]
+        if not missing:
+            return directory
+        in_force = [
+            v for v in self.catalog.versions(windows) if windows[v.version_id][0] <= windows[v.version_id][1]
+        ]
+        titles = {v.version_id: v.title for v in in_force}
+        chunks = self.catalog.chunks_of(v.version_id for v in in_force)
+        rows = [(c.version_id, c.position) for c in chunks]
+        for field in missing:
+            analyzer = self.analyzers[field.name]
+            if field.with_title:
+                texts = [indexed_text(titles[c.version_id], c.heading, c.text) for c in chunks]
+            else:
+                texts = [c.text for c in chunks]
+            LexicalIndex.build(texts, rows, analyzer, analyzer.describe()).save(directory / field.name)
+        return directory

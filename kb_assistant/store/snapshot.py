@@ -14,8 +14,9 @@ from typing import Any
 
 import numpy as np
 
+from kb_assistant.errors import StoreError
 from kb_assistant.store.catalog import Catalog, VersionRow
-from kb_assistant.store.lexical import LexicalIndex
+from kb_assistant.store.lexical import FIELDS, LexicalIndex
 
 __all__ = ["ReleaseSnapshot", "RowMeta", "region_applies"]
 
@@ -47,7 +48,7 @@ def region_applies(doc_region: str, wanted: str | None) -> bool:
 
 
 class ReleaseSnapshot:
-    def __init__(self, release_id: int, rows: list[RowMeta], lexical: LexicalIndex) -> None:
+    def __init__(self, release_id: int, rows: list[RowMeta], lexical: dict[str, LexicalIndex]) -> None:
         self.release_id = release_id
         self.rows = rows
         self.lexical = lexical
@@ -64,15 +65,18 @@ class ReleaseSnapshot:
 
     @classmethod
     def load(
-        cls, catalog: Catalog, release_id: int, lexical_dir: Path, analyzer_description: dict[str, Any]
+        cls, catalog: Catalog, release_id: int, lexical_dir: Path, descriptions: dict[str, dict[str, Any]]
     ) -> ReleaseSnapshot:
-        lexical = LexicalIndex.load(lexical_dir, analyzer_description)
+        lexical = {f.name: LexicalIndex.load(lexical_dir / f.name, descriptions[f.name]) for f in FIELDS}
+        order = lexical[FIELDS[0].name].rows
+        if any(index.rows != order for index in lexical.values()):
+            raise StoreError(f"lexical indexes in {lexical_dir} disagree on their rows; rebuild them")
         windows = catalog.release_windows(release_id)
         versions: dict[str, VersionRow] = {v.version_id: v for v in catalog.versions(windows)}
-        wanted = {vid for vid, _ in lexical.rows}
+        wanted = {vid for vid, _ in order}
         chunks = {(c.version_id, c.position): c for c in catalog.chunks_of(sorted(wanted))}
         rows: list[RowMeta] = []
-        for key in lexical.rows:
+        for key in order:
             c = chunks[key]
             v = versions[c.version_id]
             start, end = windows[c.version_id]

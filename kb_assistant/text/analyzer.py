@@ -7,6 +7,7 @@ index, so an index built with another dictionary is never read with this one.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import logging
 import re
@@ -46,6 +47,14 @@ class Analyzer:
                 parts = line.split()
                 if parts:
                     self._tokenizer.add_word(parts[0], int(parts[1]) if len(parts) > 1 else None)
+
+    def variant(self, bigrams: bool) -> Analyzer:
+        """The same dictionary and stop-words, with or without bigrams (no second jieba load)."""
+        if bigrams == self.bigrams:
+            return self
+        other = copy.copy(self)
+        other.bigrams = bigrams
+        return other
 
     def describe(self) -> dict[str, object]:
         return {"name": self.name, "bigrams": self.bigrams, "dictionary_sha256": self._fingerprint}
