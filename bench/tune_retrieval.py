@@ -54,6 +54,8 @@ def main() -> None:
     parser.add_argument("--kb", type=Path, required=True)
     parser.add_argument("--dev", type=Path, default=Path("../shared/eval-dev"))
     parser.add_argument("--generators", nargs="*", help="candidate generators to combine (default: all)")
+    parser.add_argument("--body-vectors", type=Path, help="npy of article-text-only embeddings, row order")
+    parser.add_argument("--prior-grid", type=float, nargs="*", default=[0.0, 0.3, 0.6, 1.0])
     args = parser.parse_args()
     kb = KB(args.kb)
     snap = kb.snapshot()
@@ -80,6 +82,13 @@ def main() -> None:
         "bm25b": lambda q: top(idx_bi.scores(bigram(q)), mask, 100),
         "bm25body_x": lambda q: top(idx_body.scores(bigram(thesaurus.expand(q))), mask, 100),
     }
+    if args.body_vectors:
+        body_vectors = np.load(args.body_vectors)
+
+        def dense_body(q: str) -> Ranked:
+            return top(body_vectors @ kb.embedder.embed_query(q) + 1.0, mask, 100)
+
+        generators["dense_body"] = dense_body
     sets = {p.name.split(".")[0]: load(p) for p in sorted(args.dev.glob("*.jsonl"))}
     cache: dict[str, dict[str, list[Ranked]]] = {
         name: {g: [fn(q) for q, _ in qs] for g, fn in generators.items()} for name, qs in sets.items()
@@ -87,7 +96,9 @@ def main() -> None:
 
     prior_cache: dict[tuple[float, float], DocumentPriors] = {}
 
-    def score(name: str, ranked_lists: list[Ranked], prior: tuple[float, float, float]) -> tuple[float, float]:
+    def score(
+        name: str, ranked_lists: list[Ranked], prior: tuple[float, float, float]
+    ) -> tuple[float, float]:
         art_w, doc_w, local_penalty = prior
         if (art_w, doc_w) not in prior_cache:
             prior_cache[(art_w, doc_w)] = DocumentPriors(rows, art_w, doc_w)
@@ -108,7 +119,7 @@ def main() -> None:
 
     results = []
     names = args.generators or list(generators)
-    priors = list(itertools.product([0.0, 0.3, 0.6, 1.0], [0.0, 0.3, 0.6, 1.0], [1.0, 0.5, 0.3]))
+    priors = list(itertools.product(args.prior_grid, args.prior_grid, [1.0, 0.5, 0.3]))
     for combo_size in (1, 2, 3):
         for combo in itertools.combinations(names, combo_size):
             weight_grid = (

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+from threading import Lock
 from typing import Protocol, runtime_checkable
+from weakref import WeakKeyDictionary
 
 import numpy as np
 
@@ -40,12 +43,14 @@ class LexicalRetriever:
         self.thesaurus = thesaurus
         self.name = name
 
+    def tokens(self, query: str) -> tuple[str, ...]:
+        """Analysed (and expanded) query; cached, since hotline questions repeat."""
+        return _analysed(self.analyzer, self.thesaurus, query)
+
     def retrieve(
         self, query: str, snapshot: ReleaseSnapshot, mask: np.ndarray, n: int
     ) -> list[tuple[int, float]]:
-        if self.thesaurus is not None:
-            query = self.thesaurus.expand(query)
-        scores = snapshot.lexical[self.field].scores(self.analyzer(query))
+        scores = snapshot.lexical[self.field].scores(self.tokens(query))
         if scores.size == 0:
             return []
         scores = np.where(mask, scores, 0.0)
@@ -58,14 +63,23 @@ class LexicalRetriever:
 
 
 class DenseRetriever:
-    """Nearest vectors from the store, over-fetched and filtered to the allowed rows."""
+    """Cosine similarity between the query and the release's chunks.
+
+    Up to `exact_limit` rows the release's vectors are held as one matrix (fetched once
+    per release from the vector store) and scored exactly, with the date/region mask
+    applied in memory: at 100k rows that is one matrix-vector product. Larger releases
+    use the store's approximate index, over-fetched and filtered the same way.
+    """
 
     name = "dense"
 
-    def __init__(self, embedder: Embedder, vectors: VectorStore, overfetch: int = 4) -> None:
+    def __init__(
+        self, embedder: Embedder, vectors: VectorStore, overfetch: int = 4, exact_limit: int = 300_000
+    ) -> None:
         self.embedder = embedder
         self.vectors = vectors
         self.overfetch = overfetch
+        self.exact_limit = exact_limit
 
     def retrieve(
         self, query: str, snapshot: ReleaseSnapshot, mask: np.ndarray, n: int
@@ -76,8 +90,28 @@ class DenseRetriever:
     def retrieve_vector(
         self, vector: np.ndarray, snapshot: ReleaseSnapshot, mask: np.ndarray, n: int
     ) -> list[tuple[int, float]]:
-        allowed = int(mask.sum())
-        want = min(n, allowed)
+        if len(snapshot.rows) <= self.exact_limit:
+            return self._exact(vector, snapshot, mask, n)
+        return self._approximate(vector, snapshot, mask, n)
+
+    def _exact(
+        self, vector: np.ndarray, snapshot: ReleaseSnapshot, mask: np.ndarray, n: int
+    ) -> list[tuple[int, float]]:
+        matrix = release_matrix(snapshot, self.vectors)
+        if matrix.shape[0] == 0:
+            return []
+        scores = np.where(mask, matrix @ vector.astype(np.float32), -np.inf)
+        n = min(n, int(mask.sum()))
+        if n <= 0:
+            return []
+        top = np.argpartition(-scores, n - 1)[:n]
+        order = sorted(top.tolist(), key=lambda i: (-float(scores[i]), i))
+        return [(i, float(scores[i])) for i in order]
+
+    def _approximate(
+        self, vector: np.ndarray, snapshot: ReleaseSnapshot, mask: np.ndarray, n: int
+    ) -> list[tuple[int, float]]:
+        want = min(n, int(mask.sum()))
         fetch = max(n * self.overfetch, 50)
         total = self.vectors.count()
         while True:
@@ -89,3 +123,27 @@ class DenseRetriever:
             if len(out) >= want or fetch >= total:
                 return out[:n]
             fetch *= 4
+
+
+@lru_cache(maxsize=8192)
+def _analysed(analyzer: Analyzer, thesaurus: Thesaurus | None, query: str) -> tuple[str, ...]:
+    return tuple(analyzer(thesaurus.expand(query) if thesaurus is not None else query))
+
+
+_MATRICES: WeakKeyDictionary[ReleaseSnapshot, np.ndarray] = WeakKeyDictionary()
+_MATRICES_LOCK = Lock()
+
+
+def release_matrix(snapshot: ReleaseSnapshot, vectors: VectorStore) -> np.ndarray:
+    """The release's vectors in row order, loaded once per snapshot."""
+    with _MATRICES_LOCK:
+        matrix = _MATRICES.get(snapshot)
+        if matrix is None:
+            hashes = list(snapshot.rows_by_hash)
+            fetched = vectors.fetch(hashes)
+            matrix = np.zeros((len(snapshot.rows), fetched.shape[1] if fetched.size else 0), dtype=np.float32)
+            for chunk_hash, vector in zip(hashes, fetched, strict=True):
+                matrix[snapshot.rows_by_hash[chunk_hash]] = vector
+            matrix.setflags(write=False)
+            _MATRICES[snapshot] = matrix
+        return matrix

@@ -72,11 +72,11 @@ class LexicalIndex:
             bm25.index(corpus_tokens, show_progress=False)
         return cls(bm25, rows, analyzer_description)
 
-    def scores(self, tokens: list[str]) -> np.ndarray:
+    def scores(self, tokens: Sequence[str]) -> np.ndarray:
         """BM25 score of every row for the query tokens (zeros when nothing matches)."""
         if not self.rows:
             return np.zeros(0, dtype=np.float32)
-        ids = self._bm25.get_tokens_ids(tokens)
+        ids = self._bm25.get_tokens_ids(list(tokens))
         if not ids:
             return np.zeros(len(self.rows), dtype=np.float32)
         return np.asarray(self._bm25.get_scores_from_ids(ids), dtype=np.float32)

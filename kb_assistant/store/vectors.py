@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-from kb_assistant.errors import ConfigError
+from kb_assistant.errors import ConfigError, StoreError
 
 __all__ = ["ChromaVectorStore", "VectorStore"]
 
@@ -27,6 +27,10 @@ class VectorStore(Protocol):
     def upsert(self, ids: Sequence[str], vectors: np.ndarray) -> None: ...
 
     def existing(self, ids: Sequence[str]) -> set[str]: ...
+
+    def fetch(self, ids: Sequence[str]) -> np.ndarray:
+        """Vectors for `ids`, in that order; a missing id is an error."""
+        ...
 
     def query(self, vector: np.ndarray, n: int) -> list[tuple[str, float]]:
         """Nearest ids with cosine similarity, best first."""
@@ -78,6 +82,21 @@ class ChromaVectorStore:
             got = self._collection.get(ids=unique[start : start + self._BATCH], include=[])
             found.update(got["ids"])
         return found
+
+    def fetch(self, ids: Sequence[str]) -> np.ndarray:
+        found: dict[str, np.ndarray] = {}
+        for start in range(0, len(ids), self._BATCH):
+            got = self._collection.get(ids=list(ids[start : start + self._BATCH]), include=["embeddings"])
+            embeddings = got.get("embeddings")
+            if embeddings is None:
+                embeddings = []
+            found.update(zip(got["ids"], (np.asarray(e, dtype=np.float32) for e in embeddings), strict=True))
+        missing = [i for i in ids if i not in found]
+        if missing:
+            raise StoreError(f"{len(missing)} vector(s) missing from the vector store, e.g. {missing[0]}")
+        if not ids:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.vstack([found[i] for i in ids])
 
     def query(self, vector: np.ndarray, n: int) -> list[tuple[str, float]]:
         n = min(n, self.count())

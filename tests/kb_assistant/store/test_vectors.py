@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from kb_assistant.errors import ConfigError
+from kb_assistant.errors import ConfigError, StoreError
 from kb_assistant.store.vectors import ChromaVectorStore, VectorStore
 
 
@@ -56,3 +56,16 @@ def test_chroma_vector_store_rejects_bad_url():
 def test_chroma_vector_store_needs_exactly_one_location(tmp_path):
     with pytest.raises(ConfigError, match="exactly one of path"):
         ChromaVectorStore("x-test")
+
+
+def test_vector_store_fetch_returns_vectors_in_requested_order(vector_store: ChromaVectorStore):
+    vectors = unit_vectors(3)
+    vector_store.upsert(["a", "b", "c"], vectors)
+    fetched = vector_store.fetch(["c", "a"])
+    np.testing.assert_allclose(fetched, vectors[[2, 0]], atol=1e-6)
+
+
+def test_vector_store_fetch_missing_id_is_an_error(vector_store: ChromaVectorStore):
+    vector_store.upsert(["a"], unit_vectors(1))
+    with pytest.raises(StoreError, match="1 vector\\(s\\) missing from the vector store, e.g. zz"):
+        vector_store.fetch(["a", "zz"])
