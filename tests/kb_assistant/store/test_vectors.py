@@ -67,5 +67,5 @@ def test_vector_store_fetch_returns_vectors_in_requested_order(vector_store: Chr
 
 def test_vector_store_fetch_missing_id_is_an_error(vector_store: ChromaVectorStore):
     vector_store.upsert(["a"], unit_vectors(1))
-    with pytest.raises(StoreError, match="1 vector\\(s\\) missing from the vector store, e.g. zz"):
+    with pytest.raises(StoreError, match=r"1 vector\(s\) missing from the vector store, e\.g\. zz"):
         vector_store.fetch(["a", "zz"])
