@@ -7,7 +7,7 @@ SHARED ?= ../shared
 export OMP_WAIT_POLICY := PASSIVE
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install run test lint bench bench-ingest eval clean
+.PHONY: install run test lint bench bench-ingest bench-search eval clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,13 +31,23 @@ lint: install
 	$(BIN)/ruff format --check kb_assistant ingest tests bench
 	$(BIN)/mypy
 
+BENCH_KB := bench/out/kb_official
+EVAL_SETS := $(SHARED)/eval-dev/stard_hr.dev.jsonl $(SHARED)/eval-dev/lawbench38_hr.dev.jsonl
+
 bench-ingest: install
-	$(BIN)/python bench/ingest_bench.py --shared $(SHARED)
+	$(BIN)/python bench/ingest_bench.py --shared $(SHARED) --kb $(BENCH_KB)
 
-bench: bench-ingest
+bench-search: install
+	@test -d $(BENCH_KB) || $(MAKE) bench-ingest
+	$(BIN)/python bench/search_bench.py --kb $(BENCH_KB) --questions $(EVAL_SETS)
+	$(BIN)/python bench/synthetic_store.py --source $(BENCH_KB) --chunks 100000 --questions $(EVAL_SETS)
 
+bench: bench-ingest bench-search eval
+
+# Retrieval quality on the development questions, with the baselines run beside it.
 eval: install
-	@echo "kb eval arrives with the retrieval work"
+	@test -d $(BENCH_KB) || $(MAKE) bench-ingest
+	$(BIN)/kb eval $(EVAL_SETS) --kb $(BENCH_KB) --compare bm25,dense
 
 clean:
 	rm -rf $(VENV) $(KB_DIR) .pytest_cache .mypy_cache .ruff_cache

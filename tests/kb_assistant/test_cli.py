@@ -9,21 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kb_assistant.cli import app
-
-HIT_FIELDS = {
-    "rank",
-    "score",
-    "title",
-    "doc_number",
-    "article",
-    "heading",
-    "text",
-    "version_id",
-    "effective_from",
-    "effective_to",
-    "region",
-    "source",
-}
+from tests.kb_assistant.contract import HIT_FIELDS
 
 OLD_POLICY = """---
 title: 常德市灵活就业人员社会保险补贴办法

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from kb_assistant.kb import KB
+from tests.kb_assistant.contract import HIT_FIELDS
 
 RADICALS = re.compile("[\u2e80-\u2eff\u2f00-\u2fdf]")
 
@@ -64,20 +65,7 @@ def test_pdf_text_has_no_radical_code_points(official_kb: KB):
 def test_search_json_shape_has_the_contract_fields(official_kb: KB):
     result = official_kb.search("产假", k=3).to_dict()
     assert set(result) == {"release", "as_of", "hits"}
-    assert set(result["hits"][0]) == {
-        "rank",
-        "score",
-        "title",
-        "doc_number",
-        "article",
-        "heading",
-        "text",
-        "version_id",
-        "effective_from",
-        "effective_to",
-        "region",
-        "source",
-    }
+    assert set(result["hits"][0]) == HIT_FIELDS
 
 
 def test_search_gives_one_hit_per_article(official_kb: KB):
