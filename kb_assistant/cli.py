@@ -100,6 +100,8 @@ def ingest(
     if as_json:
         _print_json(report.to_dict())
     else:
+        for warning in report.warnings:
+            err.print(f"warning: {warning}")
         for failure in report.failed:
             err.print(f"failed: {failure['path']}: {failure['reason']}")
         out.print(

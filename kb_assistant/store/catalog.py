@@ -179,6 +179,12 @@ class Catalog:
         row = self.conn.execute("SELECT 1 FROM versions WHERE version_id = ?", (version_id,)).fetchone()
         return row is not None
 
+    def versions_of(self, doc_key: str) -> list[VersionRow]:
+        rows = self.conn.execute(
+            "SELECT * FROM versions WHERE doc_key = ? ORDER BY seq", (doc_key,)
+        ).fetchall()
+        return [_version_row(r) for r in rows]
+
     def record_source(self, path: str, file_hash: str, version_id: str) -> None:
         with self.transaction() as conn:
             conn.execute("INSERT OR IGNORE INTO sources VALUES (?, ?, ?)", (path, file_hash, version_id))

@@ -113,9 +113,19 @@ class Ingestor:
             if doc.version_hash not in live_ids:
                 self.catalog.add_to_draft([doc.version_hash])
             return
+        doc_key = canonical_title(doc.meta.title)
+        earlier = [(v.source, v.effective_from) for v in self.catalog.versions_of(doc_key)]
+        earlier += [(p.doc.source, p.doc.meta.effective_from) for p in pending if p.doc_key == doc_key]
+        for other_source, other_from in earlier:
+            if other_from == doc.meta.effective_from and other_source != doc.source:
+                since = doc.meta.effective_from.isoformat() if doc.meta.effective_from else "the start"
+                report.warnings.append(
+                    f"{path}: same document and effective date as {other_source}; "
+                    f"this text replaces it from {since}"
+                )
         texts = [embedded_text(c) for c in doc.chunks]
         hashes = [sha256_hex(t) for t in texts]
-        pending.append(_Pending(doc, canonical_title(doc.meta.title), hashes, texts, fhash, key_path))
+        pending.append(_Pending(doc, doc_key, hashes, texts, fhash, key_path))
 
     def _flush(
         self, pending: list[_Pending], report: IngestReport, progress: ProgressCallback | None

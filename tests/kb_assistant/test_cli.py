@@ -185,3 +185,19 @@ def test_cli_changed_article_reuses_unchanged_embeddings(runner, kb_dir, tmp_pat
     report = json.loads(run(runner, kb_dir, "ingest", str(tmp_path / "docs"), "--json").stdout)
     assert report["chunks_embedded"] == 1
     assert report["chunks_reused"] == 1
+
+
+def test_cli_ingest_warns_when_two_files_claim_same_document_and_date(runner, kb_dir, tmp_path):
+    write(tmp_path / "a" / "policy.md", OLD_POLICY)
+    write(tmp_path / "b" / "copy.md", OLD_POLICY.replace("百分之三十", "百分之三十五"))
+    result = run(runner, kb_dir, "ingest", str(tmp_path / "a"), str(tmp_path / "b"), "--publish")
+    assert result.exit_code == 0, result.output
+    copy = tmp_path / "b" / "copy.md"
+    original = tmp_path / "a" / "policy.md"
+    expected = (
+        f"warning: {copy}: same document and effective date as {original}; "
+        "this text replaces it from 2023-03-01"
+    )
+    assert expected in result.stderr
+    hit = json.loads(run(runner, kb_dir, "search", "补贴标准", "--k", "1", "--json").stdout)["hits"][0]
+    assert "百分之三十五" in hit["text"]
