@@ -14,3 +14,17 @@ HIT_FIELDS = {
     "region",
     "source",
 }
+
+# `EvalReport.to_dict()` keys, in order; `kb eval --json` adds "report".
+EVAL_REPORT_KEYS = [
+    "release",
+    "k",
+    "methods",
+    "started_at",
+    "as_of",
+    "metrics",
+    "files",
+    "overall",
+    "latency_ms",
+    "failures",
+]

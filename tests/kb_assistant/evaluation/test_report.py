@@ -14,22 +14,11 @@ from kb_assistant.errors import InputError
 from kb_assistant.evaluation.report import MAX_FAILURES_SHOWN, write_report
 from kb_assistant.evaluation.runner import EvalReport, Failure, FileResult, Latency, TopHit, evaluate
 from kb_assistant.kb import KB
+from tests.kb_assistant.contract import EVAL_REPORT_KEYS
 
 from .conftest import write_jsonl
 
-REPORT_KEYS = [
-    "release",
-    "k",
-    "methods",
-    "started_at",
-    "as_of",
-    "metrics",
-    "files",
-    "overall",
-    "latency_ms",
-    "failures",
-    "report",
-]
+REPORT_KEYS = [*EVAL_REPORT_KEYS, "report"]
 
 
 def synthetic_report(failures: int) -> EvalReport:

@@ -11,6 +11,7 @@ import pytest
 from kb_assistant.errors import InputError, UnknownReleaseError
 from kb_assistant.evaluation.runner import evaluate, load_question_set, metric_names
 from kb_assistant.kb import KB
+from tests.kb_assistant.contract import EVAL_REPORT_KEYS
 
 from .conftest import DEV, write_jsonl
 
@@ -123,18 +124,7 @@ def test_evaluate_failures_list_missing_gold_and_top3(eval_root: Path, eval_kb: 
 def test_evaluate_to_dict_is_json_with_stable_keys(eval_root: Path, eval_kb: KB):
     data = evaluate(eval_kb, [eval_root / "dev.jsonl"], k=5, methods=("hybrid", "dense")).to_dict()
     assert json.loads(json.dumps(data, ensure_ascii=False)) == data
-    assert list(data) == [
-        "release",
-        "k",
-        "methods",
-        "started_at",
-        "as_of",
-        "metrics",
-        "files",
-        "overall",
-        "latency_ms",
-        "failures",
-    ]
+    assert list(data) == EVAL_REPORT_KEYS
     assert data["metrics"] == ["recall@5", "hit@5", "mrr@5", "ndcg@5"]
     assert list(data["files"][0]) == [
         "file",
