@@ -69,8 +69,7 @@ CREATE TABLE IF NOT EXISTS releases(
     created_at TEXT NOT NULL,
     author TEXT NOT NULL,
     note TEXT NOT NULL,
-    set_hash TEXT NOT NULL,
-    lexical_dir TEXT NOT NULL
+    set_hash TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS release_versions(
     release_id INTEGER NOT NULL,
@@ -303,16 +302,14 @@ class Catalog:
         ).fetchall()
         return {v: (date.fromisoformat(f), date.fromisoformat(t)) for v, f, t in rows}
 
-    def publish(
-        self, windows: dict[str, tuple[date, date]], author: str, note: str, set_hash: str, lexical_dir: str
-    ) -> int:
+    def publish(self, windows: dict[str, tuple[date, date]], author: str, note: str, set_hash: str) -> int:
         """Append a release and empty the draft in one transaction; returns the new release id."""
         with self.transaction() as conn:
             row = conn.execute("SELECT COALESCE(MAX(release_id), 0) + 1 FROM releases").fetchone()
             release_id = int(row[0])
             conn.execute(
-                "INSERT INTO releases VALUES (?, ?, ?, ?, ?, ?)",
-                (release_id, utc_now(), author, note, set_hash, lexical_dir),
+                "INSERT INTO releases VALUES (?, ?, ?, ?, ?)",
+                (release_id, utc_now(), author, note, set_hash),
             )
             conn.executemany(
                 "INSERT INTO release_versions VALUES (?, ?, ?, ?)",

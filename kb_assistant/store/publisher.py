@@ -51,8 +51,8 @@ class Publisher:
         set_hash = sha256_hex(
             json.dumps(sorted((k, a.isoformat(), b.isoformat()) for k, (a, b) in windows.items()))
         )
-        directory = self.ensure_lexical(set_hash, windows)
-        release_id = self.catalog.publish(windows, author, note, set_hash, directory.name)
+        self.ensure_lexical(set_hash, windows)  # everything a release needs exists before it does
+        release_id = self.catalog.publish(windows, author, note, set_hash)
         return PublishResult(release_id, created=True)
 
     def lexical_dir(self, set_hash: str) -> Path:
