@@ -24,6 +24,8 @@ import numpy as np
 from ingest.metadata import canonical_title
 from kb_assistant.kb import KB
 from kb_assistant.retrieve.fusion import fuse
+from kb_assistant.retrieve.links import ArticleLinks, LinkConfig
+from kb_assistant.retrieve.pipeline import HYBRID
 from kb_assistant.retrieve.priors import DocumentPriors
 from kb_assistant.store.ingestor import indexed_text
 from kb_assistant.store.lexical import LexicalIndex
@@ -56,6 +58,15 @@ def main() -> None:
     parser.add_argument("--generators", nargs="*", help="candidate generators to combine (default: all)")
     parser.add_argument("--body-vectors", type=Path, help="npy of article-text-only embeddings, row order")
     parser.add_argument("--prior-grid", type=float, nargs="*", default=[0.0, 0.3, 0.6, 1.0])
+    default_links = HYBRID.links
+    parser.add_argument(
+        "--links",
+        type=float,
+        nargs=3,
+        metavar=("NEIGHBOUR", "CITES", "CITED_BY"),
+        default=[default_links.neighbour_weight, default_links.cites_weight, default_links.cited_by_weight],
+        help="article-link weights applied after the priors (0 0 0 turns them off)",
+    )
     args = parser.parse_args()
     kb = KB(args.kb)
     snap = kb.snapshot()
@@ -95,6 +106,8 @@ def main() -> None:
     }
 
     prior_cache: dict[tuple[float, float], DocumentPriors] = {}
+    link_config = LinkConfig(*args.links)
+    links = ArticleLinks(rows)
 
     def score(
         name: str, ranked_lists: list[Ranked], prior: tuple[float, float, float]
@@ -106,6 +119,8 @@ def main() -> None:
         recalls, rrs = [], []
         for (_, gold), ranked in zip(sets[name], ranked_lists, strict=True):
             ranked = sorted(((r, s * weights[r]) for r, s in ranked), key=lambda x: -x[1])
+            if not link_config.neutral:
+                ranked = links.spread(rows, ranked, link_config)
             seen: list[tuple[str, str]] = []
             for r, _ in ranked:
                 if keys[r] not in seen:

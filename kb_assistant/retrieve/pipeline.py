@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from kb_assistant.embed.base import Embedder
 from kb_assistant.retrieve.fusion import FusionMode
 from kb_assistant.retrieve.retrievers import DenseRetriever, LexicalRetriever
-from kb_assistant.retrieve.search import HybridSearcher, PriorConfig
+from kb_assistant.retrieve.search import HybridSearcher, LinkConfig, PriorConfig
 from kb_assistant.store.vectors import VectorStore
 from kb_assistant.text.analyzer import Analyzer
 from kb_assistant.text.thesaurus import Thesaurus
@@ -32,6 +32,9 @@ class HybridSettings:
     candidates: int = 100
     priors: PriorConfig = field(
         default_factory=lambda: PriorConfig(article_weight=1.0, document_weight=1.5, local_penalty=0.5)
+    )
+    links: LinkConfig = field(
+        default_factory=lambda: LinkConfig(neighbour_weight=0.2, cites_weight=0.1, cited_by_weight=0.05)
     )
 
 
@@ -58,6 +61,7 @@ def build_searcher(
             candidates=settings.candidates,
             rrf_k=settings.rrf_k,
             priors=settings.priors,
+            links=settings.links,
         )
     if method == "bm25":
         return HybridSearcher([LexicalRetriever(analyzers["words"], "words")])

@@ -11,23 +11,15 @@ own region; when a query names no region, national documents are preferred.
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
 
-from ingest.metadata import canonical_title
-from ingest.numerals import NUMERAL_CHARS, article_label, parse_numeral
+from kb_assistant.retrieve.citations import article_citations, document_mentions, document_names
 from kb_assistant.store.snapshot import RowMeta
 
 __all__ = ["DocumentPriors"]
-
-_NUM = f"[{NUMERAL_CHARS}]+"
-_ARTICLE_LIST = re.compile(rf"第({_NUM})条((?:(?:、|和|及|至)第?{_NUM}条)*)")
-_SELF = re.compile(r"本(?:法|条例|规定|办法|解释|细则)$")
-_QUOTED = re.compile(r"《([^《》]{2,60})》$")
-_LIST_ITEM = re.compile(rf"第?({_NUM})条")
 
 
 class DocumentPriors:
@@ -58,40 +50,9 @@ class DocumentPriors:
 
 
 def _count_citations(rows: Sequence[RowMeta]) -> tuple[Counter[tuple[str, str]], Counter[str]]:
-    names: dict[str, str] = {}
-    for row in rows:
-        names.setdefault(row.title, row.doc_key)
-        names.setdefault(canonical_title(row.title), row.doc_key)
-    # Longest names first so 劳动合同法实施条例 is not read as 劳动合同法.
-    bare = sorted((n for n in names if len(n) >= 3), key=len, reverse=True)
-    bare_re = re.compile("|".join(re.escape(n) for n in bare)) if bare else None
-    articles: Counter[tuple[str, str]] = Counter()
-    documents: Counter[str] = Counter()
-    for row in rows:
-        text = row.text
-        if bare_re is not None:
-            for match in bare_re.finditer(text):
-                target = names[match.group(0)]
-                if target != row.doc_key:
-                    documents[target] += 1
-        for match in _ARTICLE_LIST.finditer(text):
-            before = text[max(0, match.start() - 62) : match.start()]
-            cited = _cite_target(before, row.doc_key, names)
-            if cited is None:
-                continue
-            numbers = [match.group(1), *_LIST_ITEM.findall(match.group(2))]
-            for number in numbers:
-                articles[(cited, article_label(parse_numeral(number)))] += 1
+    names = document_names(rows)
+    documents: Counter[str] = Counter(target for _, target in document_mentions(rows, names))
+    articles: Counter[tuple[str, str]] = Counter(
+        (cited, label) for _, cited, label in article_citations(rows, names)
+    )
     return articles, documents
-
-
-def _cite_target(before: str, own: str, names: dict[str, str]) -> str | None:
-    if _SELF.search(before):
-        return own
-    quoted = _QUOTED.search(before)
-    if quoted:
-        return names.get(quoted.group(1)) or names.get(canonical_title(quoted.group(1)))
-    for name, key in names.items():
-        if len(name) >= 3 and before.endswith(name):
-            return key
-    return None

@@ -10,11 +10,12 @@ from weakref import WeakKeyDictionary
 
 from kb_assistant.model import OPEN_END, OPEN_START, Hit
 from kb_assistant.retrieve.fusion import FusionMode, fuse
+from kb_assistant.retrieve.links import LinkConfig, links_for
 from kb_assistant.retrieve.priors import DocumentPriors
 from kb_assistant.retrieve.retrievers import Retriever
 from kb_assistant.store.snapshot import ReleaseSnapshot, RowMeta
 
-__all__ = ["HybridSearcher", "PriorConfig", "to_hit"]
+__all__ = ["HybridSearcher", "LinkConfig", "PriorConfig", "to_hit"]
 
 
 def _iso_or_none(day: date | None, sentinel: date) -> str | None:
@@ -79,6 +80,7 @@ class HybridSearcher:
         candidates: int = 50,
         rrf_k: int = 60,
         priors: PriorConfig | None = None,
+        links: LinkConfig | None = None,
     ) -> None:
         if not retrievers:
             raise ValueError("HybridSearcher needs at least one retriever")
@@ -92,20 +94,26 @@ class HybridSearcher:
         self.candidates = candidates
         self.rrf_k = rrf_k
         self.priors = priors or PriorConfig()
+        self.links = links or LinkConfig()
 
     def rank(
         self, snapshot: ReleaseSnapshot, query: str, as_of: date, region: str | None, n: int
     ) -> list[tuple[int, float]]:
-        """Fused (row, score) pairs, best first, priors applied; several parts of an article may appear."""
+        """Fused (row, score) pairs, best first, priors then article links applied.
+
+        Several parts of an article may appear unless links are on (they score whole articles).
+        """
         mask = snapshot.mask(as_of, region)
         ranked = [r.retrieve(query, snapshot, mask, n) for r in self.retrievers]
         fused = fuse(ranked, self.weights, self.mode, self.rrf_k) if len(ranked) > 1 else ranked[0]
-        if self.priors.neutral:
-            return fused
-        weights = priors_for(snapshot, self.priors).weights(self.priors.local_penalty, region)
-        return sorted(
-            ((row, score * float(weights[row])) for row, score in fused), key=lambda x: (-x[1], x[0])
-        )
+        if not self.priors.neutral:
+            weights = priors_for(snapshot, self.priors).weights(self.priors.local_penalty, region)
+            fused = sorted(
+                ((row, score * float(weights[row])) for row, score in fused), key=lambda x: (-x[1], x[0])
+            )
+        if not self.links.neutral:
+            fused = links_for(snapshot).spread(snapshot.rows, fused, self.links)
+        return fused
 
     def search(
         self, snapshot: ReleaseSnapshot, query: str, k: int, as_of: date, region: str | None = None
