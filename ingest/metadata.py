@@ -16,7 +16,7 @@ from ingest.model import DocumentMeta
 from ingest.numerals import parse_numeral
 from ingest.structure import INFO_END, TITLE_RE, is_article_start
 
-__all__ = ["FRONT_MATTER_KEYS", "canonical_title", "infer_metadata"]
+__all__ = ["FRONT_MATTER_KEYS", "canonical_title", "front_date", "infer_metadata"]
 
 FRONT_MATTER_KEYS = (
     "title", "doc_number", "issuer", "region", "level",
@@ -92,7 +92,7 @@ def _check_front_matter(front_matter: Mapping[str, Any]) -> dict[str, Any]:
         if value is None or value == "" or value == []:
             continue
         if key in ("effective_from", "effective_to"):
-            out[key] = _front_date(key, value)
+            out[key] = front_date(key, value)
         elif key in ("supersedes", "topics"):
             items = [value] if key == "supersedes" and isinstance(value, str) else value  # titles hold "、"
             items = re.split(r"[,，、;；]", items) if isinstance(items, str) else items
@@ -113,7 +113,7 @@ def _check_front_matter(front_matter: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _front_date(key: str, value: Any) -> date:
+def front_date(key: str, value: Any) -> date:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):

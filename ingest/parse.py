@@ -9,8 +9,9 @@ from pathlib import Path
 from ingest.errors import UnreadableFileError
 from ingest.loaders import SUPPORTED_SUFFIXES, load_file
 from ingest.metadata import infer_metadata
-from ingest.model import ParsedDocument
+from ingest.model import LoadedText, ParsedDocument
 from ingest.structure import ArticleParser
+from ingest.wording import WordingEntry, is_wording, parse_wording
 
 __all__ = ["DocumentParser", "SourceFile", "iter_source_files"]
 
@@ -45,10 +46,26 @@ class DocumentParser:
     def __init__(self, max_chunk_chars: int = 600) -> None:
         self._articles = ArticleParser(max_chars=max_chunk_chars)
 
+    def parse_source(self, path: Path) -> ParsedDocument | WordingEntry:
+        """A policy document, or an approved-wording entry when its front matter says `kind: wording`."""
+        loaded = self._load(path)
+        if not is_wording(loaded.front_matter):
+            return self._document(path, loaded)
+        try:
+            return parse_wording(loaded.front_matter, loaded.text, str(path))
+        except ValueError as exc:
+            raise UnreadableFileError(path, f"invalid wording entry: {exc}") from exc
+
     def parse(self, path: Path) -> ParsedDocument:
+        return self._document(path, self._load(path))
+
+    @staticmethod
+    def _load(path: Path) -> LoadedText:
         if not path.exists():
             raise UnreadableFileError(path, "no such file")
-        loaded = load_file(path)
+        return load_file(path)
+
+    def _document(self, path: Path, loaded: LoadedText) -> ParsedDocument:
         try:
             meta = infer_metadata(loaded.text, loaded.front_matter, fallback_title=path.stem)
         except ValueError as exc:

@@ -3,6 +3,7 @@
 The public surface is `KB` (the facade), its result types, settings and errors.
 """
 
+from kb_assistant.answer.model import Answer, AnswerMode
 from kb_assistant.config import Settings, get_settings
 from kb_assistant.errors import (
     BadDateError,
@@ -19,6 +20,8 @@ from kb_assistant.model import Hit, IngestReport, Release, SearchResult
 
 __all__ = [
     "KB",
+    "Answer",
+    "AnswerMode",
     "BadDateError",
     "BadFileError",
     "ConfigError",

@@ -209,6 +209,37 @@ def _search_file(store: KB, path: Path, k: int, as_of: str | None, region: str |
         _print_json({"id": item.get("id"), **result})
 
 
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="The caller's question, as they said it.")],
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Date YYYY-MM-DD (default today).")] = None,
+    region: Annotated[
+        str | None, typer.Option("--region", help="National plus this region's documents.")
+    ] = None,
+    release: Annotated[
+        int | None, typer.Option("--release", help="Answer from this release (default the latest).")
+    ] = None,
+    public: Annotated[
+        bool, typer.Option("--public", help="The public web chat's wording (no internal notes).")
+    ] = False,
+    llm: Annotated[
+        bool, typer.Option("--llm", help="Let the KB_LLM_* chat model write checked, cited answers.")
+    ] = False,
+    kb: KbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Answer a question in the unified format: approved wording, calculation, quotes or escalation."""
+    with _edge():
+        store = _open(kb)
+        answer = store.ask(question, as_of, region, release, "public" if public else "agent", llm=llm)
+    if as_json:
+        _print_json(answer.to_dict())
+        return
+    head = f"mode {answer.mode}" + (f" · wording {answer.wording_id}" if answer.wording_id else "")
+    out.print(f"{head} · release {answer.release} · as of {answer.as_of}")
+    out.print(answer.answer)
+
+
 @app.command("eval")
 def eval_command(
     files: Annotated[list[Path], typer.Argument(help='Question sets: JSON lines {"id","query","gold"}.')],
@@ -228,7 +259,9 @@ def eval_command(
     kb: KbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Score search against questions with known answering articles (hybrid vs baselines)."""
+    """Score search (sets with `gold` articles) and answers (sets with an expected `mode`)."""
+    from kb_assistant.evaluation.answer_report import write_answer_report
+    from kb_assistant.evaluation.answers import evaluate_answers, is_answer_set
     from kb_assistant.evaluation.report import write_report  # matplotlib loads for `kb eval` only
     from kb_assistant.evaluation.runner import evaluate
     from kb_assistant.kb import SEARCH_METHODS
@@ -241,18 +274,55 @@ def eval_command(
             raise typer.Exit(EXIT_INPUT)
         if name and name not in methods:
             methods.append(name)
+    data: dict[str, Any] = {}
     with _edge():
+        answer_sets = [f for f in files if f.is_file() and is_answer_set(f)]
+        search_sets = [f for f in files if f not in answer_sets]
         store = _open(kb)
         with _progress(enabled=not as_json and err.is_terminal) as progress:
-            report = evaluate(store, files, k=k, methods=methods, release=release, progress=progress)
-        path = None if no_report else write_report(report, report_dir)
-    data = report.to_dict()
+            if search_sets:
+                report = evaluate(
+                    store, search_sets, k=k, methods=methods, release=release, progress=progress
+                )
+                path = None if no_report else write_report(report, report_dir)
+                data = {**report.to_dict(), "report": None if path is None else str(path)}
+            if answer_sets:
+                answers = evaluate_answers(store, answer_sets, release=release, progress=progress)
+                answer_path = (
+                    None if no_report else write_answer_report(answers, report_dir, answer_sets[0].stem)
+                )
+                data["answers"] = {
+                    **answers.to_dict(),
+                    "report": None if answer_path is None else str(answer_path),
+                }
     if as_json:
-        _print_json({**data, "report": None if path is None else str(path)})
+        _print_json(data)
         return
-    _print_eval(data)
-    if path is not None:
-        out.print(f"report: {path}")
+    if search_sets:
+        _print_eval(data)
+        if data["report"] is not None:
+            out.print(f"report: {data['report']}")
+    if answer_sets:
+        _print_answer_eval(data["answers"])
+
+
+def _print_answer_eval(data: dict[str, Any]) -> None:
+    names = data["metrics"]
+    out.print(f"answers: release {data['release']}")
+    out.print(f"  {'set':<28}{'n':>5}" + "".join(f"{n[:12]:>13}" for n in names))
+    for group in [*data["files"], {"name": "overall", **data["overall"]}]:
+        cells = "".join(f"{'n/a' if group[n] is None else format(group[n], '.4f'):>13}" for n in names)
+        out.print(f"  {group['name'][:28]:<28}{group['questions']:>5}{cells}")
+    latency = data["latency_ms"]
+    out.print(
+        f"  citations not in force: {data['foreign_citations']}; "
+        f"ask latency p50 {latency.get('p50', 'n/a')} ms, p95 {latency.get('p95', 'n/a')} ms"
+    )
+    for failure in data["failures"][:30]:
+        problems = "; ".join(failure["problems"])
+        out.print(f"  ✗ {failure['id']}: {failure['query'][:40]} → {failure['mode']}: {problems}")
+    if data["report"] is not None:
+        out.print(f"report: {data['report']}")
 
 
 def _print_eval(data: dict[str, Any]) -> None:

@@ -40,6 +40,21 @@ class Settings(BaseSettings):
         default=None, description="site thesaurus TSV (default: the bundled one)"
     )
 
+    prompts_dir: Path = Field(
+        default=Path(__file__).resolve().parent.parent / "prompts",
+        description="folder of the Jinja2 answer templates (answer.md.j2, escalate.md.j2, llm.md.j2)",
+    )
+    typos_path: Path | None = Field(
+        default=None, description="site table of callers' typing mistakes (default: the bundled one)"
+    )
+    referrals_path: Path | None = Field(
+        default=None, description="site list of questions other hotlines own (default: the bundled one)"
+    )
+    llm_base_url: str | None = Field(default=None, description="OpenAI-compatible endpoint for `--llm`")
+    llm_model: str | None = None
+    llm_api_key: str | None = None
+    llm_timeout: float = 20.0
+
     @field_validator("embedder")
     @classmethod
     def _known_embedder(cls, value: str) -> str:

@@ -11,6 +11,13 @@ from datetime import date
 from pathlib import Path
 
 from ingest.parse import DocumentParser
+from kb_assistant.answer.composer import AnswerComposer
+from kb_assistant.answer.extractive import SentenceExtractor
+from kb_assistant.answer.generated import LLMAnswerer, make_chat_model
+from kb_assistant.answer.model import Answer, Verbosity
+from kb_assistant.answer.render import AnswerRenderer
+from kb_assistant.answer.scope import ScopeGuard, load_referrals
+from kb_assistant.answer.wording import WordingMatcher
 from kb_assistant.config import Settings, get_settings
 from kb_assistant.embed.base import Embedder, make_embedder
 from kb_assistant.embed.cache import CachedQueryEmbedder
@@ -19,6 +26,7 @@ from kb_assistant.errors import BadDateError, InputError, NoReleaseError, Unknow
 from kb_assistant.model import IngestReport, Release, SearchResult
 from kb_assistant.retrieve.langchain import KBRetriever
 from kb_assistant.retrieve.pipeline import SEARCH_METHODS, build_searcher
+from kb_assistant.retrieve.retrievers import release_matrix
 from kb_assistant.retrieve.search import HybridSearcher
 from kb_assistant.store.catalog import Catalog
 from kb_assistant.store.ingestor import Ingestor, ProgressCallback
@@ -28,8 +36,22 @@ from kb_assistant.store.snapshot import ReleaseSnapshot
 from kb_assistant.store.vectors import ChromaVectorStore, VectorStore
 from kb_assistant.text.analyzer import Analyzer
 from kb_assistant.text.thesaurus import Thesaurus
+from kb_assistant.text.typos import TypoCorrector
 
-__all__ = ["KB", "SEARCH_METHODS", "parse_date"]
+__all__ = ["KB", "MAX_QUESTION_CHARS", "SEARCH_METHODS", "parse_date"]
+
+MAX_QUESTION_CHARS = 1000
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
+
+
+def clean_question(question: str) -> str:
+    """One line of visible text; empty or overlong questions are input errors."""
+    text = " ".join(_CONTROL.sub(" ", question or "").split())
+    if not text:
+        raise InputError("empty question: type what the caller asked")
+    if len(text) > MAX_QUESTION_CHARS:
+        raise InputError(f"question too long: {len(text)} characters (at most {MAX_QUESTION_CHARS})")
+    return text
 
 
 def parse_date(value: str | date | None) -> date:
@@ -62,6 +84,10 @@ class KB:
         self._analyzers: dict[str, Analyzer] | None = None
         self._thesaurus: Thesaurus | None = None
         self._snapshots: dict[int, ReleaseSnapshot] = {}
+        self._matchers: dict[int, WordingMatcher] = {}
+        self._composer: AnswerComposer | None = None
+        self._llm: LLMAnswerer | None = None
+        self._typos: TypoCorrector | None = None
         self._lock = threading.RLock()
 
     # --- components (built on first use) -----------------------------------------------------
@@ -143,6 +169,8 @@ class KB:
         for release_id, created_at, author, note in self.catalog.release_rows():
             windows = self.catalog.release_windows(release_id)
             versions = self.catalog.versions(windows)
+            wording = [v for v in versions if v.format == "wording"]
+            versions = [v for v in versions if v.format != "wording"]
             live = [v for v in versions if windows[v.version_id][0] <= windows[v.version_id][1]]
             out.append(
                 Release(
@@ -153,6 +181,7 @@ class KB:
                     documents=len({v.doc_key for v in versions}),
                     versions=len(live),
                     chunks=sum(v.chunk_count for v in live),
+                    wording=len({v.doc_key for v in wording if v.doc_key.startswith("wording:")}),
                 )
             )
         return out
@@ -206,6 +235,90 @@ class KB:
         snapshot = self.snapshot(release)
         hits = self.searcher(method).search(snapshot, query.strip(), k, day, region or None)
         return SearchResult(release=snapshot.release_id, as_of=day.isoformat(), hits=hits)
+
+    def ask(
+        self,
+        question: str,
+        as_of: str | date | None = None,
+        region: str | None = None,
+        release: int | None = None,
+        verbosity: str = "agent",
+        llm: bool = False,
+    ) -> Answer:
+        """An answer in the unified format: approved wording, calculator, extract or escalation.
+
+        With `llm=True` a chat model may write the answer from the same passages; it is used
+        only when every citation checks out (see `answer.generated`).
+        """
+        asked = clean_question(question)
+        text = self.typos(asked)
+        try:
+            level = Verbosity(verbosity)
+        except ValueError as exc:
+            valid = ", ".join(v.value for v in Verbosity)
+            raise InputError(f"unknown verbosity {verbosity!r} (valid: {valid})") from exc
+        day = parse_date(as_of)
+        snapshot = self.snapshot(release)
+        vector = self.embedder.embed_query(text)  # the search below reuses it from the cache
+        return self.composer.compose(
+            text,
+            snapshot,
+            self.wording_matcher(snapshot.release_id),
+            vector,
+            release_matrix(snapshot, self.vectors),
+            day,
+            region or None,
+            level,
+            self.llm_answerer if llm else None,
+            asked=asked,
+        )
+
+    @property
+    def typos(self) -> TypoCorrector:
+        with self._lock:
+            if self._typos is None:
+                self._typos = TypoCorrector.load(self.settings.typos_path)
+            return self._typos
+
+    @property
+    def composer(self) -> AnswerComposer:
+        with self._lock:
+            if self._composer is None:
+                words = self.analyzers["words"]
+                referrals = load_referrals(self.settings.referrals_path)
+                self._composer = AnswerComposer(
+                    self.searcher("hybrid"),
+                    SentenceExtractor(words, self.thesaurus),
+                    ScopeGuard(words, self.thesaurus, referrals),
+                    AnswerRenderer(self.settings.prompts_dir),
+                )
+            return self._composer
+
+    @property
+    def llm_answerer(self) -> LLMAnswerer:
+        """The LLM mode's answerer; built on first use from KB_LLM_* settings, or set directly."""
+        with self._lock:
+            if self._llm is None:
+                model = make_chat_model(self.settings)
+                self._llm = LLMAnswerer(model, self.settings.prompts_dir, self.settings.llm_timeout)
+            return self._llm
+
+    @llm_answerer.setter
+    def llm_answerer(self, answerer: LLMAnswerer) -> None:
+        self._llm = answerer
+
+    def wording_matcher(self, release_id: int) -> WordingMatcher:
+        """The approved wording of a release, with example-question vectors, cached per release."""
+        with self._lock:
+            matcher = self._matchers.get(release_id)
+            if matcher is None:
+                matcher = WordingMatcher.for_release(
+                    self.catalog, release_id, self.embedder, self.analyzers["words"], self.thesaurus
+                )
+                latest = self.catalog.latest_release_id()
+                self._matchers = {k: v for k, v in self._matchers.items() if k == latest}
+                self._matchers[release_id] = matcher
+            return matcher
 
     def as_retriever(
         self, k: int = 10, as_of: str | None = None, region: str | None = None, release: int | None = None

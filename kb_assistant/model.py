@@ -52,6 +52,7 @@ class Release:
     documents: int
     versions: int
     chunks: int
+    wording: int = 0  # approved-wording topics in the release
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

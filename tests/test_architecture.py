@@ -71,6 +71,8 @@ def test_public_surface_is_explicit():
     assert sorted(kb_assistant.__all__) == sorted(
         [
             "KB",
+            "Answer",
+            "AnswerMode",
             "BadDateError",
             "BadFileError",
             "ConfigError",

@@ -20,6 +20,7 @@ _ARTICLE_LIST = re.compile(rf"第({_NUM})条((?:(?:、|和|及|至)第?{_NUM}条
 _SELF = re.compile(r"本(?:法|条例|规定|办法|解释|细则)$")
 _QUOTED = re.compile(r"《([^《》]{2,60})》$")
 _LIST_ITEM = re.compile(rf"第?({_NUM})条")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def document_names(rows: Sequence[RowMeta]) -> dict[str, str]:
@@ -41,8 +42,18 @@ def document_mentions(rows: Sequence[RowMeta], names: dict[str, str]) -> Iterato
     for i, row in enumerate(rows):
         for match in bare_re.finditer(row.text):
             target = names[match.group(0)]
-            if target != row.doc_key:
+            if target != row.doc_key and _whole_name(row.text, match.start(), match.end()):
                 yield i, target
+
+
+def _whole_name(text: str, start: int, end: int) -> bool:
+    """A name as cited (《…》, …第X条, or standing alone), not the stem of a longer name:
+    渐进式延迟法定退休年龄 inside 《国务院关于渐进式延迟法定退休年龄的办法》 is no mention of it."""
+    after = text[end : end + 1]
+    if after in ("》", "第"):
+        return True
+    before = text[start - 1 : start] if start else ""
+    return not _CJK.match(after or " ") and not _CJK.match(before or " ")
 
 
 def article_citations(rows: Sequence[RowMeta], names: dict[str, str]) -> Iterator[tuple[int, str, str]]:

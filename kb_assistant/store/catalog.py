@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from ingest.model import ParsedDocument
+from ingest.wording import WordingCitation, WordingEntry
 
-__all__ = ["Catalog", "ChunkRow", "VersionRow"]
+__all__ = ["Catalog", "ChunkRow", "VersionRow", "WordingRow", "wording_doc_key"]
 
 SCHEMA_VERSION = "1"
 
@@ -78,6 +79,21 @@ CREATE TABLE IF NOT EXISTS release_versions(
     valid_to TEXT NOT NULL,
     PRIMARY KEY(release_id, version_id)
 );
+CREATE TABLE IF NOT EXISTS wordings(
+    version_id TEXT PRIMARY KEY,
+    wording_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    approved_at TEXT,
+    questions TEXT NOT NULL,
+    citations TEXT NOT NULL,
+    answer TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS question_vectors(
+    embedder TEXT NOT NULL,
+    text_hash TEXT NOT NULL,
+    vector BLOB NOT NULL,
+    PRIMARY KEY(embedder, text_hash)
+);
 """
 
 
@@ -111,6 +127,24 @@ class ChunkRow:
     text: str
     part: int
     part_count: int
+
+
+@dataclass(frozen=True)
+class WordingRow:
+    """An approved-wording version as stored: its `versions` row plus the wording payload."""
+
+    version: VersionRow
+    wording_id: str
+    status: str
+    approved_at: date | None
+    questions: tuple[str, ...]
+    citations: tuple[WordingCitation, ...]
+    answer: str
+
+
+def wording_doc_key(entry_id: str, status: str) -> str:
+    """Draft entries live under their own key so they never cut an approved entry's window."""
+    return f"wording:{entry_id}" if status == "approved" else f"wording-{status}:{entry_id}"
 
 
 def _iso(value: date | None) -> str | None:
@@ -241,6 +275,82 @@ class Catalog:
                 "INSERT OR IGNORE INTO sources VALUES (?, ?, ?)", (source_key, file_hash, version_id)
             )
             conn.execute("INSERT OR IGNORE INTO draft VALUES (?, ?)", (version_id, now))
+
+    def add_wording(self, entry: WordingEntry, file_hash: str, source_key: str) -> None:
+        """Store a wording entry as a version (so releases window it like a document), atomically."""
+        version_id = entry.version_hash
+        now = utc_now()
+        citations = [[c.document, c.article, c.section] for c in entry.citations]
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR IGNORE INTO versions(version_id, doc_key, title, doc_number, issuer, region,"
+                " level, effective_from, effective_to, supersedes, topics, source, format, chunk_count,"
+                " ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', '[]', ?, 'wording', 0, ?)",
+                (
+                    version_id,
+                    wording_doc_key(entry.wording_id, entry.status),
+                    entry.topic,
+                    entry.wording_id,
+                    entry.owner,
+                    entry.region,
+                    "统一答复口径",
+                    _iso(entry.effective_from),
+                    _iso(entry.effective_to),
+                    entry.source,
+                    now,
+                ),
+            )
+            conn.execute(
+                "INSERT OR IGNORE INTO wordings VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    version_id,
+                    entry.wording_id,
+                    entry.status,
+                    _iso(entry.approved_at),
+                    json.dumps(list(entry.questions), ensure_ascii=False),
+                    json.dumps(citations, ensure_ascii=False),
+                    entry.answer,
+                ),
+            )
+            conn.execute(
+                "INSERT OR IGNORE INTO sources VALUES (?, ?, ?)", (source_key, file_hash, version_id)
+            )
+            conn.execute("INSERT OR IGNORE INTO draft VALUES (?, ?)", (version_id, now))
+
+    def wordings(self, version_ids: Iterable[str]) -> list[WordingRow]:
+        versions = {v.version_id: v for v in self.versions(version_ids) if v.format == "wording"}
+        out = []
+        for vid, version in versions.items():
+            row = self.conn.execute("SELECT * FROM wordings WHERE version_id = ?", (vid,)).fetchone()
+            out.append(
+                WordingRow(
+                    version=version,
+                    wording_id=row[1],
+                    status=row[2],
+                    approved_at=_date(row[3]),
+                    questions=tuple(json.loads(row[4])),
+                    citations=tuple(WordingCitation(d, a, s) for d, a, s in json.loads(row[5])),
+                    answer=row[6],
+                )
+            )
+        return out
+
+    def question_vectors(self, embedder: str, text_hashes: Iterable[str]) -> dict[str, bytes]:
+        out: dict[str, bytes] = {}
+        for h in text_hashes:
+            row = self.conn.execute(
+                "SELECT vector FROM question_vectors WHERE embedder = ? AND text_hash = ?", (embedder, h)
+            ).fetchone()
+            if row is not None:
+                out[h] = row[0]
+        return out
+
+    def add_question_vectors(self, embedder: str, vectors: dict[str, bytes]) -> None:
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT OR IGNORE INTO question_vectors VALUES (?, ?, ?)",
+                [(embedder, h, v) for h, v in vectors.items()],
+            )
 
     def add_to_draft(self, version_ids: Iterable[str]) -> None:
         now = utc_now()

@@ -17,12 +17,14 @@ from ingest.errors import UnreadableFileError
 from ingest.metadata import canonical_title
 from ingest.model import Chunk, ParsedDocument, sha256_hex
 from ingest.parse import DocumentParser, iter_source_files
+from ingest.wording import WordingEntry
 from kb_assistant.embed.base import Embedder
 from kb_assistant.model import IngestReport
 from kb_assistant.store.catalog import Catalog
+from kb_assistant.store.question_vectors import QuestionVectors
 from kb_assistant.store.vectors import VectorStore
 
-__all__ = ["Ingestor", "ProgressCallback", "embedded_text", "indexed_text"]
+__all__ = ["Ingestor", "ProgressCallback", "answer_passage", "embedded_text", "indexed_text"]
 
 # (stage, done, total): stage is "parse" or "embed".
 ProgressCallback = Callable[[str, int, int], None]
@@ -42,6 +44,11 @@ def indexed_text(title: str, heading: str, text: str) -> str:
 def embedded_text(chunk: Chunk) -> str:
     """What is embedded for a chunk; its hash is the chunk id shared by identical articles."""
     return chunk.text
+
+
+def answer_passage(topic: str, answer: str) -> str:
+    """What is embedded for a wording entry's answer (compared with callers' questions)."""
+    return f"{topic}\n{answer}"
 
 
 def file_hash(path: Path) -> str:
@@ -105,7 +112,11 @@ class Ingestor:
             if known not in live_ids:
                 self.catalog.add_to_draft([known])
             return
-        doc = self.parser.parse(path)
+        parsed = self.parser.parse_source(path)
+        if isinstance(parsed, WordingEntry):
+            self._take_wording(parsed, key_path, fhash, live_ids, report)
+            return
+        doc = parsed
         report.warnings.extend(f"{path}: {w}" for w in doc.warnings)
         if self.catalog.has_version(doc.version_hash):
             self.catalog.record_source(key_path, fhash, doc.version_hash)
@@ -126,6 +137,31 @@ class Ingestor:
         texts = [embedded_text(c) for c in doc.chunks]
         hashes = [sha256_hex(t) for t in texts]
         pending.append(_Pending(doc, doc_key, hashes, texts, fhash, key_path))
+
+    def _take_wording(
+        self, entry: WordingEntry, key_path: str, fhash: str, live_ids: set[str], report: IngestReport
+    ) -> None:
+        version_id = entry.version_hash
+        if self.catalog.has_version(version_id):
+            self.catalog.record_source(key_path, fhash, version_id)
+            report.unchanged.append(entry.source)
+            if version_id not in live_ids:
+                self.catalog.add_to_draft([version_id])
+            return
+        vectors = QuestionVectors(self.catalog, self.embedder)
+        vectors.matrix(entry.questions)
+        vectors.matrix([answer_passage(entry.topic, entry.answer)], as_passages=True)
+        self.catalog.add_wording(entry, fhash, key_path)
+        report.added.append(
+            {
+                "source": entry.source,
+                "title": entry.topic,
+                "version_id": version_id,
+                "effective_from": entry.effective_from.isoformat() if entry.effective_from else None,
+                "chunks": 0,
+                "wording_id": entry.wording_id,
+            }
+        )
 
     def _flush(
         self, pending: list[_Pending], report: IngestReport, progress: ProgressCallback | None

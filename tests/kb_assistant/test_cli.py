@@ -165,8 +165,22 @@ def test_cli_ingest_without_publish_leaves_draft_then_publish(runner, kb_dir, tm
     result = run(runner, kb_dir, "publish", "--json")
     assert json.loads(result.stdout) == {"release": 1, "created": False}
     release = json.loads(run(runner, kb_dir, "releases", "--json").stdout)[0]
-    assert set(release) == {"release_id", "created_at", "author", "note", "documents", "versions", "chunks"}
-    assert (release["release_id"], release["note"], release["documents"]) == (1, "first", 1)
+    assert list(release) == [
+        "release_id",
+        "created_at",
+        "author",
+        "note",
+        "documents",
+        "versions",
+        "chunks",
+        "wording",
+    ]
+    assert (release["release_id"], release["note"], release["documents"], release["wording"]) == (
+        1,
+        "first",
+        1,
+        0,
+    )
 
 
 def test_cli_reingest_unchanged_embeds_nothing(runner, kb_dir, tmp_path):
@@ -201,3 +215,66 @@ def test_cli_ingest_warns_when_two_files_claim_same_document_and_date(runner, kb
     assert expected in result.stderr
     hit = json.loads(run(runner, kb_dir, "search", "补贴标准", "--k", "1", "--json").stdout)["hits"][0]
     assert "百分之三十五" in hit["text"]
+
+
+WORDING = """---
+kind: wording
+id: WD-BT-001
+topic: 灵活就业社保补贴标准
+status: approved
+owner: 培训组
+effective_from: 2025-07-01
+questions:
+  - 灵活就业社保补贴有多少
+  - 灵活就业交养老保险能补贴多少钱
+citations:
+  - document: 常人社发〔2025〕11号
+    article: 第二条
+---
+灵活就业人员社保补贴按个人实际缴纳养老保险费的百分之五十发放，最长三年。
+"""
+
+
+def test_cli_ask_json_serves_wording_with_resolved_citation(runner, kb_dir, tmp_path):
+    write(tmp_path / "docs" / "old.md", OLD_POLICY)
+    write(tmp_path / "docs" / "new.md", NEW_POLICY)
+    write(tmp_path / "docs" / "wording" / "subsidy.md", WORDING)
+    assert run(runner, kb_dir, "ingest", str(tmp_path / "docs"), "--publish").exit_code == 0
+    result = run(runner, kb_dir, "ask", "灵活就业社保补贴有多少", "--as-of", "2025-08-01", "--json")
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.stdout)
+    assert list(answer) == [
+        "question",
+        "answer",
+        "mode",
+        "wording_id",
+        "citations",
+        "release",
+        "as_of",
+        "notices",
+        "confidence",
+        "answer_id",
+    ]
+    assert (answer["mode"], answer["wording_id"], answer["release"]) == ("wording", "WD-BT-001", 1)
+    assert [(c["doc_number"], c["article"]) for c in answer["citations"]] == [
+        ("常人社发〔2025〕11号", "第二条")
+    ]
+    assert set(answer["citations"][0]) == HIT_FIELDS
+    releases = json.loads(run(runner, kb_dir, "releases", "--json").stdout)
+    assert (releases[0]["documents"], releases[0]["wording"]) == (1, 1)
+
+
+def test_cli_ask_before_the_wording_applies_does_not_serve_it(runner, kb_dir, tmp_path):
+    write(tmp_path / "docs" / "old.md", OLD_POLICY)
+    write(tmp_path / "docs" / "wording" / "subsidy.md", WORDING)
+    run(runner, kb_dir, "ingest", str(tmp_path / "docs"), "--publish")
+    result = run(runner, kb_dir, "ask", "灵活就业社保补贴有多少", "--as-of", "2024-01-01", "--json")
+    assert json.loads(result.stdout)["wording_id"] is None
+
+
+def test_cli_ask_empty_question_exits_2(runner, kb_dir, tmp_path):
+    write(tmp_path / "docs" / "old.md", OLD_POLICY)
+    run(runner, kb_dir, "ingest", str(tmp_path / "docs"), "--publish")
+    result = run(runner, kb_dir, "ask", "  ")
+    assert result.exit_code == 2
+    assert "empty question: type what the caller asked" in result.stderr

@@ -17,3 +17,15 @@ def test_document_mentions_skip_a_document_naming_itself():
     mentions = list(document_mentions(ROWS, document_names(ROWS)))
     assert (3, "劳动合同法") in mentions and (4, "劳动合同法") in mentions
     assert all(ROWS[i].doc_key != target for i, target in mentions)
+
+
+def test_document_mentions_skip_a_name_inside_a_longer_name():
+    from kb_assistant.retrieve.citations import _whole_name
+
+    text = "依据《国务院关于渐进式延迟法定退休年龄的办法》和劳动合同法第十条，见《劳动法》。"
+    stem = text.index("渐进式延迟法定退休年龄")
+    assert not _whole_name(text, stem, stem + len("渐进式延迟法定退休年龄"))
+    law = text.index("劳动合同法")
+    assert _whole_name(text, law, law + len("劳动合同法"))
+    quoted = text.index("劳动法")
+    assert _whole_name(text, quoted, quoted + len("劳动法"))

@@ -78,3 +78,17 @@ def test_thesaurus_rejects_malformed_line(tmp_path):
     path.write_text("社保 社会保险\n", encoding="utf-8")
     with pytest.raises(ValueError, match="thesaurus line 1: expected 'lay term<TAB>statute term"):
         Thesaurus.load(path)
+
+
+def test_typo_corrector_fixes_homophones_longest_first(tmp_path):
+    from kb_assistant.text.typos import TypoCorrector
+
+    fix = TypoCorrector.load()
+    assert fix("送外卖的社宝怎么交，几时能退修") == "送外卖的社保怎么交，几时能退休"
+    assert fix("失业今领多久") == "失业金领多久"
+    bad = tmp_path / "typos.tsv"
+    bad.write_text("社宝\n", encoding="utf-8")
+    import pytest
+
+    with pytest.raises(ValueError, match="typos line 1: expected 'typo<TAB>correct form'"):
+        TypoCorrector.load(bad)

@@ -1,0 +1,73 @@
+"""`KB.ask` latency in-process: first-time and repeated questions, and the embedding's share.
+
+Questions come from the answer sets (eval/answers_*.jsonl). Each question is asked once
+cold (its embedding computed) and once repeated (embedding cached, as on a hotline where
+the same questions recur). Medians and percentiles from one run; no assertions.
+
+    python bench/ask_bench.py --kb KB_DIR --questions eval/answers_*.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+from pathlib import Path
+
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+import numpy as np
+
+from kb_assistant.embed.cache import CachedQueryEmbedder
+from kb_assistant.kb import KB
+
+
+def ms(values: list[float], q: float) -> float:
+    return round(float(np.percentile(np.asarray(values) * 1000.0, q)), 1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--kb", type=Path, required=True)
+    parser.add_argument("--questions", type=Path, nargs="+", required=True)
+    parser.add_argument("--out", type=Path, default=Path("bench/out/ask.json"))
+    args = parser.parse_args()
+    cases = [
+        json.loads(line)
+        for path in args.questions
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    kb = KB(args.kb)
+    kb.ask("预热", as_of="2026-11-28")  # load the release, matrices and templates once
+    embedder = kb.embedder
+    inner = embedder.inner if isinstance(embedder, CachedQueryEmbedder) else embedder
+    embed, cold, warm = [], [], []
+    for case in cases:
+        t0 = time.perf_counter()
+        inner.embed_query(case["query"])
+        embed.append(time.perf_counter() - t0)
+        if isinstance(embedder, CachedQueryEmbedder):
+            embedder.clear()
+        t0 = time.perf_counter()
+        kb.ask(case["query"], as_of=case.get("as_of"))
+        cold.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        kb.ask(case["query"], as_of=case.get("as_of"))
+        warm.append(time.perf_counter() - t0)
+    result = {
+        "questions": len(cases),
+        "chunks": len(kb.snapshot().rows),
+        "ask_ms": {"p50": ms(cold, 50), "p95": ms(cold, 95)},
+        "ask_repeated_ms": {"p50": ms(warm, 50), "p95": ms(warm, 95)},
+        "embed_ms": {"p50": ms(embed, 50), "p95": ms(embed, 95)},
+        "embed_share_of_ask_p50": round(ms(embed, 50) / max(ms(cold, 50), 1e-9), 3),
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2), encoding="utf-8")
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Answer composition: approved wording, extractive answers, calculators."""

@@ -1,0 +1,93 @@
+"""Resolve a citation (document + article or section) to the text in force in a release.
+
+Wording entries and calculators cite by name; what an agent reads must be the cited
+article as it stands in the release on the date asked about, or nothing at all.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import replace
+from datetime import date
+from threading import Lock
+from weakref import WeakKeyDictionary
+
+from ingest.metadata import canonical_title
+from ingest.wording import WordingCitation
+from kb_assistant.model import Hit
+from kb_assistant.retrieve.search import to_hit
+from kb_assistant.store.snapshot import ReleaseSnapshot, region_applies
+
+__all__ = ["CitationResolver"]
+
+_INDEXES: WeakKeyDictionary[ReleaseSnapshot, dict[str, list[int]]] = WeakKeyDictionary()
+_LOCK = Lock()
+
+
+def _by_document(snapshot: ReleaseSnapshot) -> dict[str, list[int]]:
+    """Row indexes by document number and by canonical title, built once per release."""
+    with _LOCK:
+        index = _INDEXES.get(snapshot)
+        if index is None:
+            built: dict[str, list[int]] = defaultdict(list)
+            for i, row in enumerate(snapshot.rows):
+                built[canonical_title(row.title)].append(i)
+                if row.doc_number:
+                    built[row.doc_number.strip()].append(i)
+            index = _INDEXES[snapshot] = dict(built)
+        return index
+
+
+def _section_matches(heading: str, section: str) -> bool:
+    """A section is named by its own heading; the heading path may hold parents before it."""
+    last = heading.split(" / ")[-1].strip()
+    return last == section or last.endswith(section) or heading == section
+
+
+class CitationResolver:
+    def __init__(self, snapshot: ReleaseSnapshot) -> None:
+        self.snapshot = snapshot
+
+    def resolve(self, citation: WordingCitation, as_of: date, region: str | None = None) -> Hit | None:
+        """The cited article (all its parts joined) in force on `as_of`, or None when absent."""
+        index = _by_document(self.snapshot)
+        name = citation.document.strip()
+        candidates = index.get(name) or index.get(canonical_title(name)) or []
+        day = as_of.toordinal()
+        rows = []
+        for i in candidates:
+            row = self.snapshot.rows[i]
+            if not (self.snapshot.valid_from[i] <= day <= self.snapshot.valid_to[i]):
+                continue
+            if not region_applies(row.region, region):
+                continue
+            if citation.article and row.article != citation.article:
+                continue
+            if citation.section and not _section_matches(row.heading, citation.section):
+                continue
+            if not citation.article and not citation.section and row.position != 0:
+                continue
+            rows.append(row)
+        if not rows:
+            return None
+        rows.sort(key=lambda r: r.position)
+        hit = to_hit(0, 1.0, rows[0])
+        return replace(hit, text="\n".join(r.text for r in rows)) if len(rows) > 1 else hit
+
+    def resolve_all(
+        self, citations: tuple[WordingCitation, ...], as_of: date, region: str | None = None
+    ) -> tuple[list[Hit], list[WordingCitation]]:
+        """(resolved hits ranked in citation order, citations the release cannot show)."""
+        hits: list[Hit] = []
+        missing: list[WordingCitation] = []
+        seen: set[tuple[str, str | None, str]] = set()
+        for citation in citations:
+            hit = self.resolve(citation, as_of, region)
+            if hit is None:
+                missing.append(citation)
+                continue
+            key = (hit.version_id, hit.article, hit.heading)
+            if key not in seen:
+                seen.add(key)
+                hits.append(replace(hit, rank=len(hits) + 1))
+        return hits, missing

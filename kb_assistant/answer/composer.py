@@ -1,0 +1,219 @@
+"""Question → one answer in the unified format, in this order of preference:
+
+1. calculator, when the caller asks for their own retirement age or contribution years;
+2. approved wording in force on the date asked about, verbatim, when it matches confidently;
+3. a referral, when the question belongs to another public service line;
+4. an extractive answer quoting the best article(s), when the release supports one (or, in
+   LLM mode, a chat model's answer from the same passages when every citation checks out);
+5. otherwise escalate: no guessed answer, a handover to a specialist or a work order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+import numpy as np
+
+from ingest.model import sha256_hex
+from kb_assistant.answer.calculator import RetirementCalculator
+from kb_assistant.answer.citations import CitationResolver
+from kb_assistant.answer.extractive import SentenceExtractor
+from kb_assistant.answer.facts import is_retirement_calculation
+from kb_assistant.answer.generated import LLMAnswerer
+from kb_assistant.answer.guidance import GuidanceFinder
+from kb_assistant.answer.model import Answer, AnswerMode, Verbosity
+from kb_assistant.answer.render import AnswerRenderer, BasisLine, citation_label, version_label
+from kb_assistant.answer.scope import ScopeGuard
+from kb_assistant.answer.wording import WordingMatcher
+from kb_assistant.model import Hit
+from kb_assistant.retrieve.search import HybridSearcher
+from kb_assistant.store.snapshot import ReleaseSnapshot
+
+__all__ = ["AnswerComposer", "ComposerConfig"]
+
+OUT_OF_SCOPE = "这个问题超出了人社政策知识库的答复范围，暂时无法给出准确答复。"
+
+
+@dataclass(frozen=True)
+class ComposerConfig:
+    search_k: int = 10  # hits an extractive answer may quote from
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.search_k <= 100:
+            raise ValueError(f"search_k must be between 1 and 100, got {self.search_k}")
+
+
+class AnswerComposer:
+    def __init__(
+        self,
+        searcher: HybridSearcher,
+        extractor: SentenceExtractor,
+        scope: ScopeGuard,
+        renderer: AnswerRenderer,
+        config: ComposerConfig | None = None,
+    ) -> None:
+        self.searcher = searcher
+        self.extractor = extractor
+        self.scope = scope
+        self.renderer = renderer
+        self.config = config or ComposerConfig()
+        self.calculator = RetirementCalculator()
+
+    def compose(
+        self,
+        question: str,
+        snapshot: ReleaseSnapshot,
+        matcher: WordingMatcher,
+        query_vector: np.ndarray,
+        release_matrix: np.ndarray,
+        as_of: date,
+        region: str | None,
+        verbosity: Verbosity,
+        generator: LLMAnswerer | None = None,
+        asked: str | None = None,
+    ) -> Answer:
+        """`question` is what is matched (typos corrected); `asked`, what the caller typed."""
+        resolver = CitationResolver(snapshot)
+        frame = _Frame(asked or question, question, snapshot, as_of, region, verbosity)
+        if is_retirement_calculation(question):
+            result = self.calculator.answer(question, as_of)
+            hits, _ = resolver.resolve_all(result.citations, as_of, region)
+            basis = [self._basis(question, h) for h in hits]
+            confidence = 1.0 if result.complete else 0.5
+            return self._answer(frame, AnswerMode.CALCULATOR, result.conclusion, basis, hits, confidence)
+
+        hits = self.searcher.search(snapshot, question, self.config.search_k, as_of, region)
+        match = matcher.match(question, query_vector, as_of, region, hits)
+        if match is not None and match.confident:
+            cited, _ = resolver.resolve_all(match.entry.citations, as_of, region)
+            basis = [self._basis(match.entry.answer, h) for h in cited]
+            return self._answer(
+                frame,
+                AnswerMode.WORDING,
+                match.entry.answer,
+                basis,
+                cited,
+                round(min(1.0, match.score / 1.5), 4),
+                wording_id=match.entry.wording_id,
+            )
+
+        referral = self.scope.referral(question)
+        if referral is not None:
+            return self._escalate(frame, referral.message, 1.0)
+        nearest = _nearest_similarity(query_vector, release_matrix, snapshot, as_of, region)
+        if not hits or not self.scope.supported(question, nearest):
+            return self._escalate(frame, OUT_OF_SCOPE, round(nearest, 4))
+        if generator is not None:
+            generated = generator.answer(question, hits, as_of)
+            if generated is not None:
+                cited = [replace(h, rank=i) for i, h in enumerate(generated.cited, 1)]
+                basis = [BasisLine(citation_label(h), version_label(h), "") for h in cited]
+                return self._answer(
+                    frame, AnswerMode.GENERATED, generated.text, basis, cited, round(nearest, 4)
+                )
+        return self._extractive(frame, hits, nearest)
+
+    # --- the modes -----------------------------------------------------------------------------
+    def _extractive(self, frame: _Frame, hits: list[Hit], nearest: float) -> Answer:
+        """Quote the best knowledge article (written to be read out) and the best statute article.
+
+        Search ranks statutes first (their citations make them central); agents need both the
+        plain explanation and the article it rests on, so one of each kind is quoted when the
+        hits hold one that shares words with the question.
+        """
+        quotes = [self.extractor.quote(frame.matched, h) for h in hits]
+        guide = next((q for q in quotes if q.hit.article is None and q.overlap > 0), None)
+        statute = next((q for q in quotes if q.hit.article is not None and q.overlap > 0), None)
+        picked = [q for q in (guide, statute) if q is not None] or quotes[:1]
+        chosen = [q.hit for q in picked]
+        cited = [replace(h, rank=i) for i, h in enumerate(chosen, 1)]
+        basis = [BasisLine(citation_label(q.hit), version_label(q.hit), q.text) for q in picked]
+        conclusion = picked[0].text
+        guidance = GuidanceFinder(frame.snapshot).find(cited, frame.as_of, frame.verbosity)
+        return self._answer(
+            frame, AnswerMode.EXTRACTIVE, conclusion, basis, cited, round(nearest, 4), guidance=guidance
+        )
+
+    def _escalate(self, frame: _Frame, message: str, confidence: float) -> Answer:
+        text = self.renderer.escalate(message, frame.as_of, frame.verbosity)
+        return self._finish(frame, text, AnswerMode.ESCALATE, None, [], confidence)
+
+    def _basis(self, about: str, hit: Hit) -> BasisLine:
+        quote = self.extractor.quote(about, hit)
+        return BasisLine(citation_label(hit), version_label(hit), quote.text)
+
+    def _answer(
+        self,
+        frame: _Frame,
+        mode: AnswerMode,
+        conclusion: str,
+        basis: list[BasisLine],
+        cited: list[Hit],
+        confidence: float,
+        wording_id: str | None = None,
+        guidance: list[str] | None = None,
+    ) -> Answer:
+        text = self.renderer.answer(
+            conclusion,
+            basis,
+            guidance or [],
+            [],
+            frame.as_of,
+            frame.snapshot.release_id,
+            frame.verbosity,
+        )
+        return self._finish(frame, text, mode, wording_id, cited, confidence)
+
+    @staticmethod
+    def _finish(
+        frame: _Frame,
+        text: str,
+        mode: AnswerMode,
+        wording_id: str | None,
+        cited: list[Hit],
+        confidence: float,
+    ) -> Answer:
+        key = "\x1f".join(
+            [
+                str(frame.snapshot.release_id),
+                frame.as_of.isoformat(),
+                frame.region or "",
+                frame.question,
+                text,
+            ]
+        )
+        return Answer(
+            question=frame.question,
+            answer=text,
+            mode=mode,
+            wording_id=wording_id,
+            citations=cited,
+            release=frame.snapshot.release_id,
+            as_of=frame.as_of.isoformat(),
+            notices=[],
+            confidence=confidence,
+            answer_id=sha256_hex(key)[:16],
+        )
+
+
+@dataclass(frozen=True)
+class _Frame:
+    question: str  # as asked (shown and hashed)
+    matched: str  # typos corrected (what was searched and matched)
+    snapshot: ReleaseSnapshot
+    as_of: date
+    region: str | None
+    verbosity: Verbosity
+
+
+def _nearest_similarity(
+    vector: np.ndarray, matrix: np.ndarray, snapshot: ReleaseSnapshot, as_of: date, region: str | None
+) -> float:
+    """Cosine of the question to the closest article in force: how much the release can say."""
+    if matrix.shape[0] == 0:
+        return 0.0
+    mask = snapshot.mask(as_of, region)
+    if not mask.any():
+        return 0.0
+    return float(np.max(matrix[mask] @ vector.astype(np.float32)))

@@ -1,0 +1,81 @@
+"""Is a question one the hotline's knowledge base can answer, or one to transfer?
+
+Two rules of thumb a trainer would give a new agent, as data and thresholds:
+questions owned by another hotline (medical insurance, housing fund, tax) are referred
+there (`data/referrals.tsv`); a question with none of the domain's words, or whose
+nearest article is far away, is not guessed at.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from kb_assistant.text.analyzer import Analyzer
+from kb_assistant.text.thesaurus import Thesaurus
+
+__all__ = ["Referral", "ScopeGuard"]
+
+
+@dataclass(frozen=True)
+class Referral:
+    keyword: str
+    message: str
+
+
+def load_referrals(path: Path | None = None) -> list[Referral]:
+    if path is None:
+        text = resources.files("kb_assistant.data").joinpath("referrals.tsv").read_text(encoding="utf-8")
+    else:
+        text = path.read_text(encoding="utf-8")
+    out: list[Referral] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        keywords, sep, message = line.partition("\t")
+        if not sep or not keywords.strip() or not message.strip():
+            raise ValueError(f"referrals line {number}: expected 'keyword[,keyword…]<TAB>message'")
+        out.extend(Referral(k.strip(), message.strip()) for k in keywords.split(",") if k.strip())
+    return sorted(out, key=lambda r: -len(r.keyword))
+
+
+def domain_vocabulary(analyzer: Analyzer, thesaurus: Thesaurus) -> frozenset[str]:
+    """Words that mark a labour or social-security question: the dictionary and the thesaurus."""
+    words: set[str] = set()
+    for line in resources.files("kb_assistant.data").joinpath("userdict.txt").read_text("utf-8").splitlines():
+        if line.split():
+            words.add(line.split()[0].lower())
+    for lay, statute in thesaurus.entries.items():
+        words.add(lay)
+        words.update(t.lower() for t in statute)
+    out: set[str] = set()
+    for word in words:
+        out.update(analyzer.words(word))
+    return frozenset(out)
+
+
+class ScopeGuard:
+    def __init__(
+        self,
+        analyzer: Analyzer,
+        thesaurus: Thesaurus,
+        referrals: list[Referral] | None = None,
+        min_similarity: float = 0.895,  # chosen on eval/answers_*.jsonl (escalation precision)
+    ) -> None:
+        self.analyzer = analyzer
+        self.thesaurus = thesaurus
+        self.referrals = load_referrals() if referrals is None else referrals
+        self.vocabulary = domain_vocabulary(analyzer, thesaurus)
+        self.min_similarity = min_similarity
+
+    def referral(self, question: str) -> Referral | None:
+        lowered = question.lower()
+        return next((r for r in self.referrals if r.keyword in lowered), None)
+
+    def domain_words(self, question: str) -> set[str]:
+        return set(self.analyzer.words(self.thesaurus.expand(question))) & self.vocabulary
+
+    def supported(self, question: str, nearest_similarity: float) -> bool:
+        """Domain words present and an article close enough in meaning."""
+        return bool(self.domain_words(question)) and nearest_similarity >= self.min_similarity

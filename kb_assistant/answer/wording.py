@@ -1,0 +1,186 @@
+"""Match a caller's question to an approved wording entry in force on the date asked about.
+
+Signals, all cheap once the question is embedded (the search embedded it already):
+the cosine of the question to the entry's example questions (query to query), to the
+entry's answer (query to passage, what e5 models are trained for), the share of the
+question's words the entry uses (weighted by how rare the word is among entries), and
+agreement with retrieval (the entry cites an article the search ranked near the top).
+An entry is served when its score clears the bar and beats the runner-up clearly:
+two entries fitting equally well means the question is not settled by either.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from ingest.metadata import canonical_title
+from kb_assistant.embed.base import Embedder
+from kb_assistant.model import Hit
+from kb_assistant.store.catalog import Catalog, WordingRow
+from kb_assistant.store.ingestor import answer_passage
+from kb_assistant.store.question_vectors import QuestionVectors
+from kb_assistant.store.snapshot import region_applies
+from kb_assistant.text.analyzer import Analyzer
+from kb_assistant.text.thesaurus import Thesaurus
+
+__all__ = ["WordingMatch", "WordingMatchConfig", "WordingMatcher"]
+
+
+@dataclass(frozen=True)
+class WordingMatchConfig:
+    """Weights and bar of the match score, chosen on eval/answers_*.jsonl (bench/tune_wording.py).
+
+    score = cos(question, examples) + answer_weight * cos(question, answer)
+            + lexical_weight * word overlap + agreement_bonus * [cited article in top hits]
+    """
+
+    answer_weight: float = 0.5
+    lexical_weight: float = 0.1
+    agreement_bonus: float = 0.01
+    agreement_depth: int = 3
+    min_score: float = 1.41
+    min_margin: float = 0.01  # over the best other entry
+
+    def __post_init__(self) -> None:
+        weights = (self.answer_weight, self.lexical_weight, self.agreement_bonus, self.min_margin)
+        if min(weights) < 0 or self.agreement_depth < 1:
+            raise ValueError("weights and min_margin must be >= 0 and agreement_depth >= 1")
+
+
+@dataclass(frozen=True)
+class WordingMatch:
+    entry: WordingRow
+    score: float
+    margin: float  # over the best other entry in force
+    confident: bool
+
+
+@dataclass(frozen=True)
+class _Served:
+    row: WordingRow
+    valid_from: date
+    valid_to: date
+    vocabulary: frozenset[str]
+
+
+class WordingMatcher:
+    """The approved entries of one release with their example-question vectors."""
+
+    def __init__(
+        self,
+        served: list[_Served],
+        matrix: np.ndarray,
+        owners: np.ndarray,
+        answers: np.ndarray,
+        analyzer: Analyzer,
+        thesaurus: Thesaurus,
+        config: WordingMatchConfig | None = None,
+    ) -> None:
+        self.served = served
+        self.matrix = matrix
+        self.owners = owners
+        self.answers = answers
+        self.analyzer = analyzer
+        self.thesaurus = thesaurus
+        self.config = config or WordingMatchConfig()
+        # Inverse entry frequency: a word every entry uses (单位, 社保) says little about which
+        # entry fits; a word no entry uses (下雨, 股票) counts fully against every entry.
+        df: dict[str, int] = {}
+        for s in served:
+            for word in s.vocabulary:
+                df[word] = df.get(word, 0) + 1
+        self._entries = len(served)
+        self._df = df
+
+    @classmethod
+    def for_release(
+        cls,
+        catalog: Catalog,
+        release_id: int,
+        embedder: Embedder,
+        analyzer: Analyzer,
+        thesaurus: Thesaurus,
+        config: WordingMatchConfig | None = None,
+    ) -> WordingMatcher:
+        windows = catalog.release_windows(release_id)
+        rows = [w for w in catalog.wordings(windows) if w.status == "approved"]
+        rows = [w for w in rows if windows[w.version.version_id][0] <= windows[w.version.version_id][1]]
+        rows.sort(key=lambda w: (w.wording_id, windows[w.version.version_id][0]))
+        questions = [q for w in rows for q in w.questions]
+        owners = np.array([i for i, w in enumerate(rows) for _ in w.questions], dtype=np.int32)
+        vectors = QuestionVectors(catalog, embedder)
+        matrix = vectors.matrix(questions)
+        answers = vectors.matrix([answer_passage(w.version.title, w.answer) for w in rows], as_passages=True)
+        served = []
+        for w in rows:
+            start, end = windows[w.version.version_id]
+            vocabulary = set(analyzer.words(w.version.title))
+            for q in w.questions:
+                vocabulary.update(analyzer.words(q))
+            served.append(_Served(w, start, end, frozenset(vocabulary)))
+        return cls(served, matrix, owners, answers, analyzer, thesaurus, config)
+
+    def _idf(self, word: str) -> float:
+        return math.log((self._entries + 1) / (self._df.get(word, 0) + 1)) + 1.0
+
+    def in_force(self, as_of: date, region: str | None) -> list[WordingRow]:
+        return [s.row for s in self.served if self._serves(s, as_of, region)]
+
+    @staticmethod
+    def _serves(served: _Served, as_of: date, region: str | None) -> bool:
+        return served.valid_from <= as_of <= served.valid_to and region_applies(
+            served.row.version.region, region
+        )
+
+    def match(
+        self, question: str, vector: np.ndarray, as_of: date, region: str | None, hits: list[Hit]
+    ) -> WordingMatch | None:
+        """The best entry in force on `as_of`, whether or not it clears the bar (see `confident`)."""
+        allowed = np.flatnonzero([self._serves(s, as_of, region) for s in self.served])
+        if allowed.size == 0:
+            return None
+        query = vector.astype(np.float32)
+        examples = np.full(len(self.served), -1.0, dtype=np.float32)
+        np.maximum.at(examples, self.owners, self.matrix @ query)
+        answers = self.answers @ query
+        words = set(self.analyzer.words(question))
+        weights = {w: self._idf(w) for w in words}
+        total = sum(weights.values())
+        config = self.config
+        scored: list[tuple[float, int]] = []
+        for i in allowed:
+            served = self.served[i]
+            lexical = sum(weights[w] for w in words & served.vocabulary) / total if total else 0.0
+            score = (
+                float(examples[i])
+                + config.answer_weight * float(answers[i])
+                + config.lexical_weight * lexical
+                + (config.agreement_bonus if self._agrees(served.row, hits) else 0.0)
+            )
+            scored.append((score, int(i)))
+        scored.sort(key=lambda x: (-x[0], x[1]))
+        best_score, best = scored[0]
+        margin = best_score - scored[1][0] if len(scored) > 1 else best_score
+        confident = best_score >= config.min_score and margin >= config.min_margin
+        return WordingMatch(self.served[best].row, round(best_score, 4), round(margin, 4), confident)
+
+    def _agrees(self, entry: WordingRow, hits: list[Hit]) -> bool:
+        top = hits[: self.config.agreement_depth]
+        for citation in entry.citations:
+            for hit in top:
+                named = citation.document == hit.doc_number or canonical_title(
+                    citation.document
+                ) == canonical_title(hit.title)
+                if not named:
+                    continue
+                if citation.article and hit.article == citation.article:
+                    return True
+                if citation.section and hit.heading.endswith(citation.section):
+                    return True
+                if not citation.article and not citation.section:
+                    return True
+        return False

@@ -1,0 +1,100 @@
+"""Approved-wording files: front matter checked with errors that name the valid values."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from ingest.errors import UnreadableFileError
+from ingest.parse import DocumentParser
+from ingest.wording import WordingCitation, WordingEntry, parse_wording
+
+ENTRY = """---
+kind: wording
+id: WD-SYB-001
+topic: 产假天数
+status: approved
+owner: 培训组
+approved_at: 2024-12-20
+effective_from: 2012-04-28
+questions:
+  - 产假有几天
+  - 生孩子能休多久
+citations:
+  - document: 《女职工劳动保护特别规定》
+    article: 第七条
+  - document: 常德12333知识库-SYB-001
+    section: 一、国家规定的产假
+---
+# 产假天数
+
+女职工生育享受98天产假。
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "entry.md") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_parse_source_reads_a_wording_entry(tmp_path: Path):
+    entry = DocumentParser().parse_source(write(tmp_path, ENTRY))
+    assert isinstance(entry, WordingEntry)
+    assert (entry.wording_id, entry.status, entry.region) == ("WD-SYB-001", "approved", "全国")
+    assert entry.effective_from == date(2012, 4, 28) and entry.effective_to is None
+    assert entry.questions == ("产假有几天", "生孩子能休多久")
+    assert entry.citations == (
+        WordingCitation("女职工劳动保护特别规定", article="第七条"),
+        WordingCitation("常德12333知识库-SYB-001", section="一、国家规定的产假"),
+    )
+    assert entry.answer == "女职工生育享受98天产假。"
+
+
+def test_wording_version_hash_ignores_the_file_path(tmp_path: Path):
+    one = DocumentParser().parse_source(write(tmp_path, ENTRY, "a.md"))
+    two = DocumentParser().parse_source(write(tmp_path, ENTRY, "b.md"))
+    changed = DocumentParser().parse_source(write(tmp_path, ENTRY.replace("98天", "九十八天"), "c.md"))
+    assert (
+        isinstance(one, WordingEntry) and isinstance(two, WordingEntry) and isinstance(changed, WordingEntry)
+    )
+    assert one.version_hash == two.version_hash != changed.version_hash
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("status: approved", "status: final"), "wording status 'final' is not one of: draft, approved"),
+        (
+            ("owner: 培训组\n", "owner: 培训组\ncolour: red\n"),
+            "unknown wording key(s): colour; valid keys: kind,",
+        ),
+        (("topic: 产假天数\n", ""), "wording entry lacks topic"),
+        (("  - document: 《女职工劳动保护特别规定》\n", "  - where: x\n"), "needs a 'document'"),
+        (("effective_from: 2012-04-28", "effective_from: 2012-04-28\neffective_to: 2010-01-01"), "is before"),
+        (("女职工生育享受98天产假。", ""), "wording entry has no answer text"),
+    ],
+)
+def test_parse_source_rejects_a_bad_wording_entry(tmp_path: Path, change: tuple[str, str], message: str):
+    with pytest.raises(UnreadableFileError) as excinfo:
+        DocumentParser().parse_source(write(tmp_path, ENTRY.replace(*change)))
+    assert "invalid wording entry: " in excinfo.value.reason
+    assert message in excinfo.value.reason
+
+
+def test_parse_wording_defaults_region_and_strips_title_line():
+    entry = parse_wording(
+        {
+            "id": "X",
+            "topic": "t",
+            "status": "draft",
+            "owner": "o",
+            "questions": ["q"],
+            "citations": [{"document": "d"}],
+        },
+        "# Title\n\nAnswer.",
+        "x.md",
+    )
+    assert (entry.region, entry.answer, entry.citations[0].label()) == ("全国", "Answer.", "《d》")

@@ -1,0 +1,148 @@
+"""`KB.ask` over the hotline's knowledge base: modes, verbatim wording, citations, as-of answers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from kb_assistant.answer.model import AnswerMode
+from kb_assistant.errors import InputError
+from kb_assistant.kb import KB, MAX_QUESTION_CHARS
+
+ANSWER_KEYS = [
+    "question",
+    "answer",
+    "mode",
+    "wording_id",
+    "citations",
+    "release",
+    "as_of",
+    "notices",
+    "confidence",
+    "answer_id",
+]
+
+
+def test_every_example_question_is_served_its_own_entry(corpus_kb: KB):
+    """Trainers' examples must not overlap: each one gets the entry it was written for."""
+    matcher = corpus_kb.wording_matcher(corpus_kb.snapshot().release_id)
+    wrong = []
+    for served in matcher.served:
+        day = min(served.valid_to, date(2026, 11, 28))
+        for question in served.row.questions:
+            answer = corpus_kb.ask(question, as_of=day)
+            if answer.wording_id != served.row.wording_id:
+                wrong.append((served.row.wording_id, question, answer.mode, answer.wording_id))
+    assert wrong == []
+
+
+def test_ask_wording_answer_is_the_entry_text_verbatim(corpus_kb: KB):
+    matcher = corpus_kb.wording_matcher(corpus_kb.snapshot().release_id)
+    entry = next(s.row for s in matcher.served if s.row.wording_id == "WD-SYB-001")
+    answer = corpus_kb.ask(entry.questions[0], as_of="2026-11-28")
+    assert answer.mode is AnswerMode.WORDING
+    assert entry.answer in answer.answer
+    assert answer.answer.startswith("【答复】" + entry.answer)
+    assert answer.citations, "the cited knowledge-article sections resolve in the release"
+    assert all(c.text for c in answer.citations)
+
+
+def test_ask_retirement_before_and_after_2025_follows_the_rule_in_force(corpus_kb: KB):
+    before = corpus_kb.ask("男职工法定几岁退休", as_of="2024-06-01")
+    after = corpus_kb.ask("男职工法定几岁退休", as_of="2026-11-28")
+    assert (before.wording_id, after.wording_id) == ("WD-TX-001", "WD-TX-002")
+    assert {c.doc_number for c in before.citations} == {"常德12333知识库-TX-001"}
+    assert "常德12333知识库-TX-002" in {c.doc_number for c in after.citations}
+
+
+def test_ask_calculator_man_born_1971_03(corpus_kb: KB):
+    answer = corpus_kb.ask("我是1971年3月出生的男职工，啥时候能退休，要交几年社保", as_of="2026-11-28")
+    assert answer.mode is AnswerMode.CALCULATOR
+    assert answer.answer.splitlines()[0] == (
+        "【答复】按渐进式延迟法定退休年龄的规定，1971年3月出生的男职工，改革后法定退休年龄为61岁7个月"
+        "（延迟19个月），将于2032年10月达到；届时按月领取基本养老金的最低缴费年限为16年6个月。"
+        "达到最低缴费年限的，可自愿弹性提前退休，最早60岁（2031年3月）；"
+        "经与单位协商一致也可弹性延迟退休，最晚64岁7个月（2035年10月）。"
+    )
+    assert answer.citations[0].doc_number == "常德12333知识库-TX-002"
+
+
+def test_ask_calculator_before_2025_uses_the_old_age(corpus_kb: KB):
+    answer = corpus_kb.ask("1971年3月出生的男职工几岁退休", as_of="2024-06-01")
+    assert answer.mode is AnswerMode.CALCULATOR
+    assert "法定退休年龄为60周岁，于2031年3月达到" in answer.answer
+    assert {c.doc_number for c in answer.citations} == {"常德12333知识库-TX-001"}
+
+
+def test_ask_calculator_names_the_missing_fact(corpus_kb: KB):
+    answer = corpus_kb.ask("我1972年6月出生的女的，什么时候退休")
+    assert answer.mode is AnswerMode.CALCULATOR
+    assert "原退休年龄（女职工是50周岁还是55周岁）" in answer.answer
+    assert answer.confidence == 0.5
+
+
+def test_ask_out_of_scope_escalates_without_an_answer(corpus_kb: KB):
+    answer = corpus_kb.ask("明天常德会下雨吗")
+    assert answer.mode is AnswerMode.ESCALATE
+    assert answer.citations == [] and answer.wording_id is None
+    assert answer.answer.startswith("【答复】这个问题超出了人社政策知识库的答复范围")
+    assert "转接专席或创建工单" in answer.answer
+
+
+def test_ask_medical_insurance_question_is_referred(corpus_kb: KB):
+    answer = corpus_kb.ask("住院花了两万块，医保能报销多少")
+    assert answer.mode is AnswerMode.ESCALATE
+    assert "12393" in answer.answer
+
+
+def test_ask_extractive_quotes_only_cited_text(corpus_kb: KB):
+    answer = corpus_kb.ask("劳动能力鉴定结论多久能作出来", as_of="2026-11-28")
+    assert answer.mode is AnswerMode.EXTRACTIVE
+    conclusion = answer.answer.splitlines()[0].removeprefix("【答复】")
+    assert any(conclusion in c.text.replace("\n", "") or conclusion in c.text for c in answer.citations)
+
+
+def test_ask_citations_are_in_force_in_the_release(corpus_kb: KB):
+    snapshot = corpus_kb.snapshot()
+    for question, day in [("产假几天", "2026-11-28"), ("男职工法定几岁退休", "2024-06-01")]:
+        answer = corpus_kb.ask(question, as_of=day)
+        live = {
+            snapshot.rows[i].version_id for i in snapshot.mask(date.fromisoformat(day), None).nonzero()[0]
+        }
+        assert answer.citations and all(c.version_id in live for c in answer.citations)
+
+
+def test_ask_public_verbosity_hides_the_release_line(corpus_kb: KB):
+    agent = corpus_kb.ask("产假几天", as_of="2026-11-28")
+    public = corpus_kb.ask("产假几天", as_of="2026-11-28", verbosity="public")
+    assert "知识库发布版本" in agent.answer and "知识库发布版本" not in public.answer
+    assert public.answer.endswith("（以上按2026年11月28日有效的政策答复，具体以经办机构办理为准。）")
+
+
+def test_ask_json_shape_and_reproducible_answer_id(corpus_kb: KB):
+    first = corpus_kb.ask("产假几天", as_of="2026-11-28")
+    again = corpus_kb.ask("产假几天", as_of="2026-11-28", release=first.release)
+    assert list(first.to_dict()) == ANSWER_KEYS
+    assert first.to_dict() == again.to_dict()
+
+
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [
+        ("   ", "empty question: type what the caller asked"),
+        (
+            "问" * (MAX_QUESTION_CHARS + 1),
+            f"question too long: {MAX_QUESTION_CHARS + 1} characters (at most 1000)",
+        ),
+    ],
+)
+def test_ask_rejects_empty_or_overlong_question(corpus_kb: KB, question: str, message: str):
+    with pytest.raises(InputError) as excinfo:
+        corpus_kb.ask(question)
+    assert str(excinfo.value) == message
+
+
+def test_ask_unknown_verbosity_names_the_valid_ones(corpus_kb: KB):
+    with pytest.raises(InputError, match=r"unknown verbosity 'loud' \(valid: agent, public\)"):
+        corpus_kb.ask("产假几天", verbosity="loud")

@@ -1,0 +1,95 @@
+"""The answer components on their own: sentences, referrals, rendering, citation resolution."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from ingest.wording import WordingCitation
+from kb_assistant.answer.citations import CitationResolver
+from kb_assistant.answer.extractive import SentenceExtractor, split_sentences
+from kb_assistant.answer.model import Verbosity
+from kb_assistant.answer.render import AnswerRenderer, BasisLine
+from kb_assistant.answer.scope import ScopeGuard, load_referrals
+from kb_assistant.config import get_settings
+from kb_assistant.errors import ConfigError
+from kb_assistant.kb import KB
+from kb_assistant.text.analyzer import Analyzer
+from kb_assistant.text.thesaurus import Thesaurus
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> Analyzer:
+    return Analyzer()
+
+
+def test_split_sentences_keeps_source_notes_with_their_sentence():
+    text = "（一）男职工：年满60周岁。（依据：《甲》第一条；《乙》第四条）\n| 表 | 格 |\n"
+    text += "计算：x；y。（实务提示）"
+    assert split_sentences(text) == [
+        "（一）男职工：年满60周岁。（依据：《甲》第一条；《乙》第四条）",
+        "计算：x；",
+        "y。（实务提示）",
+    ]
+
+
+def test_sentence_extractor_quotes_the_sentences_sharing_words(analyzer: Analyzer, corpus_kb: KB):
+    hit = corpus_kb.search("产假", k=1).hits[0]
+    quote = SentenceExtractor(analyzer, Thesaurus.load(), max_sentences=1).quote("难产增加多少天产假", hit)
+    assert len(quote.sentences) == 1 and "难产" in quote.text
+    assert quote.text in hit.text.replace("\n", "") or quote.text in hit.text
+
+
+def test_scope_guard_refers_questions_other_lines_own(analyzer: Analyzer):
+    guard = ScopeGuard(analyzer, Thesaurus.load())
+    referral = guard.referral("公积金怎么提取")
+    assert referral is not None and "12329" in referral.message
+    assert guard.referral("社保卡丢了怎么办") is None
+    assert guard.domain_words("明天会下雨吗") == set()
+    assert "失业保险金" in guard.domain_words("失业保险金怎么领")
+
+
+def test_load_referrals_rejects_a_line_without_message(tmp_path: Path):
+    path = tmp_path / "referrals.tsv"
+    path.write_text("# comment\n医保\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"referrals line 2: expected 'keyword\[,keyword…\]<TAB>message'"):
+        load_referrals(path)
+
+
+def test_renderer_agent_and_public_share_one_format():
+    renderer = AnswerRenderer(get_settings().prompts_dir)
+    basis = [
+        BasisLine("《女职工劳动保护特别规定》第七条", "2012年4月28日起施行的版本", "女职工生育享受98天产假。")
+    ]
+    args = ("女职工生育享受98天产假。", basis, ["到单位人事部门申请。"], [], date(2026, 11, 28), 3)
+    assert renderer.answer(*args, Verbosity.AGENT) == (
+        "【答复】女职工生育享受98天产假。\n\n"
+        "【政策依据】\n"
+        "1. 《女职工劳动保护特别规定》第七条（2012年4月28日起施行的版本）：“女职工生育享受98天产假。”\n\n"
+        "【办理指引】\n"
+        "到单位人事部门申请。\n\n"
+        "（以上按2026年11月28日有效的政策答复；知识库发布版本 3。）"
+    )
+    public = renderer.answer(*args, Verbosity.PUBLIC)
+    assert "起施行的版本" not in public and public.endswith("具体以经办机构办理为准。）")
+
+
+def test_renderer_without_templates_names_the_folder(tmp_path: Path):
+    with pytest.raises(
+        ConfigError, match=r"answer templates missing in .*: answer\.md\.j2, escalate\.md\.j2"
+    ):
+        AnswerRenderer(tmp_path)
+
+
+def test_citation_resolver_follows_the_version_in_force(corpus_kb: KB):
+    resolver = CitationResolver(corpus_kb.snapshot())
+    old = WordingCitation("常德12333知识库-TX-001", section="二、法定退休年龄")
+    assert resolver.resolve(old, date(2024, 12, 31)) is not None
+    assert resolver.resolve(old, date(2025, 1, 1)) is None  # superseded by TX-002
+    hits, missing = resolver.resolve_all(
+        (old, WordingCitation("不存在的文件", article="第一条")), date(2024, 6, 1)
+    )
+    assert [h.rank for h in hits] == [1] and hits[0].heading.endswith("二、法定退休年龄")
+    assert missing == [WordingCitation("不存在的文件", article="第一条")]
