@@ -18,7 +18,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from kb_assistant.errors import InputError, KBError, StoreError
+from kb_assistant.errors import GateError, InputError, KBError, StoreError
 from kb_assistant.kb import KB
 from kb_assistant.store.ingestor import ProgressCallback
 
@@ -40,6 +40,7 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON 
 EXIT_FILES_FAILED = 1
 EXIT_INPUT = 2
 EXIT_STORE = 3
+EXIT_GATE = 4
 
 
 def _open(kb_dir: Path | None) -> KB:
@@ -61,6 +62,8 @@ def _edge() -> Iterator[None]:
     except StoreError as exc:
         err.print(f"error: {exc}")
         raise typer.Exit(EXIT_STORE) from None
+    except GateError:
+        raise
     except KBError as exc:
         err.print(f"error: {exc}")
         raise typer.Exit(EXIT_INPUT) from None
@@ -120,18 +123,40 @@ def ingest(
 @app.command()
 def publish(
     note: Annotated[str, typer.Option("--note", help="What changed, for the release history.")] = "",
+    force: Annotated[
+        bool, typer.Option("--force", help="Publish although the gate found a drop (needs --note).")
+    ] = False,
     kb: KbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Make the draft live as a new, numbered release."""
-    with _edge():
-        result = _open(kb).publish(note=note)
+    """Make the draft live as a new, numbered release (after the eval gate)."""
+    try:
+        with _edge():
+            result = _open(kb).publish(note=note, force=force)
+    except GateError as exc:
+        _print_gate(exc, as_json)
+        raise typer.Exit(EXIT_GATE) from None
     if as_json:
         _print_json({"release": result.release_id, "created": result.created})
     elif result.created:
         out.print(f"published release {result.release_id}")
     else:
         out.print(f"nothing new in the draft: release {result.release_id} stays live")
+
+
+def _print_gate(exc: GateError, as_json: bool) -> None:
+    report = exc.report
+    if as_json:
+        _print_json({"refused": True, "gate": report.to_dict()})
+        return
+    err.print(f"error: {exc}")
+    for name, was in report.live.items():
+        now = report.draft.get(name)
+        if was is not None and now is not None:
+            err.print(f"  {name:<22} live {was:.4f}  draft {now:.4f}")
+    for failure in report.regressed[:30]:
+        problems = "; ".join(failure["problems"])
+        err.print(f"  regressed {failure['id']}: {failure['query'][:40]} → {problems}")
 
 
 @app.command()
@@ -352,6 +377,8 @@ def _print_eval(data: dict[str, Any]) -> None:
 def main() -> None:
     app()
 
+
+from kb_assistant import cli_changes  # noqa: E402,F401  (registers the change-workflow commands)
 
 if __name__ == "__main__":
     main()

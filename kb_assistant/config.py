@@ -44,6 +44,10 @@ class Settings(BaseSettings):
         default=Path(__file__).resolve().parent.parent / "prompts",
         description="folder of the Jinja2 answer templates (answer.md.j2, escalate.md.j2, llm.md.j2)",
     )
+    eval_dir: Path = Field(
+        default=Path("eval"), description="question sets the publish gate runs (*.jsonl; none = no gate)"
+    )
+    gate_margin: float = Field(default=0.02, description="largest metric drop a publish accepts")
     typos_path: Path | None = Field(
         default=None, description="site table of callers' typing mistakes (default: the bundled one)"
     )

@@ -8,19 +8,22 @@ prints or exits. The tree::
      ├── InputError             a request the library cannot serve as asked
      │    ├── BadDateError      a date that is not YYYY-MM-DD
      │    └── BadFileError      a file that cannot be ingested (path + reason)
-     └── StoreError             the store is not in the state the request needs
-          ├── NoReleaseError    nothing has been published yet
-          └── UnknownReleaseError
+     ├── StoreError             the store is not in the state the request needs
+     │    ├── NoReleaseError    nothing has been published yet
+     │    └── UnknownReleaseError
+     └── GateError              publish refused: the draft scores worse than the live release
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 __all__ = [
     "BadDateError",
     "BadFileError",
     "ConfigError",
+    "GateError",
     "InputError",
     "KBError",
     "NoReleaseError",
@@ -68,3 +71,14 @@ class UnknownReleaseError(StoreError):
         valid = f"1..{latest}" if latest else "none published yet"
         super().__init__(f"unknown release {release} (valid: {valid})")
         self.release = release
+
+
+class GateError(KBError):
+    """The draft's evaluation dropped by more than the margin; `report` says where."""
+
+    def __init__(self, report: Any) -> None:
+        self.report = report
+        drops = "; ".join(report.drops)
+        super().__init__(
+            f"publish refused: {drops}. Fix the draft, or publish anyway with --force --note REASON"
+        )

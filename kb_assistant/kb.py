@@ -9,7 +9,9 @@ import threading
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
+from ingest.metadata import canonical_title
 from ingest.parse import DocumentParser
 from kb_assistant.answer.composer import AnswerComposer
 from kb_assistant.answer.extractive import SentenceExtractor
@@ -18,11 +20,16 @@ from kb_assistant.answer.model import Answer, Verbosity
 from kb_assistant.answer.render import AnswerRenderer
 from kb_assistant.answer.scope import ScopeGuard, load_referrals
 from kb_assistant.answer.wording import WordingMatcher
+from kb_assistant.changes.diff import ReleaseDiff, diff_windows
+from kb_assistant.changes.gate import GateReport, PublishGate
+from kb_assistant.changes.notices import ChangeNotice, load_notices, record_notices
+from kb_assistant.changes.review import ReviewState
 from kb_assistant.config import Settings, get_settings
+from kb_assistant.dates import parse_date
 from kb_assistant.embed.base import Embedder, make_embedder
 from kb_assistant.embed.cache import CachedQueryEmbedder
 from kb_assistant.embed.pool import PassagePool
-from kb_assistant.errors import BadDateError, InputError, NoReleaseError, UnknownReleaseError
+from kb_assistant.errors import GateError, InputError, NoReleaseError, UnknownReleaseError
 from kb_assistant.model import IngestReport, Release, SearchResult
 from kb_assistant.retrieve.langchain import KBRetriever
 from kb_assistant.retrieve.pipeline import SEARCH_METHODS, build_searcher
@@ -38,7 +45,7 @@ from kb_assistant.text.analyzer import Analyzer
 from kb_assistant.text.thesaurus import Thesaurus
 from kb_assistant.text.typos import TypoCorrector
 
-__all__ = ["KB", "MAX_QUESTION_CHARS", "SEARCH_METHODS", "parse_date"]
+__all__ = ["DRAFT", "KB", "MAX_QUESTION_CHARS", "SEARCH_METHODS", "parse_date"]
 
 MAX_QUESTION_CHARS = 1000
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
@@ -54,16 +61,14 @@ def clean_question(question: str) -> str:
     return text
 
 
-def parse_date(value: str | date | None) -> date:
-    """A query date: today when not given (so future versions switch on their own)."""
-    if value is None:
-        return date.today()
-    if isinstance(value, date):
-        return value
+DRAFT = "draft"
+
+
+def _release_number(value: int | str) -> int:
     try:
-        return date.fromisoformat(value.strip())
+        return int(value)
     except ValueError as exc:
-        raise BadDateError(value) from exc
+        raise InputError(f"release must be a number or {DRAFT!r}, got {value!r}") from exc
 
 
 class KB:
@@ -83,11 +88,12 @@ class KB:
         self._vectors: VectorStore | None = None
         self._analyzers: dict[str, Analyzer] | None = None
         self._thesaurus: Thesaurus | None = None
-        self._snapshots: dict[int, ReleaseSnapshot] = {}
-        self._matchers: dict[int, WordingMatcher] = {}
+        self._snapshots: dict[tuple[int, str], ReleaseSnapshot] = {}
+        self._matchers: WeakKeyDictionary[ReleaseSnapshot, WordingMatcher] = WeakKeyDictionary()
         self._composer: AnswerComposer | None = None
         self._llm: LLMAnswerer | None = None
         self._typos: TypoCorrector | None = None
+        self._summaries: tuple[int, dict[tuple[str, str], str]] = (-1, {})
         self._lock = threading.RLock()
 
     # --- components (built on first use) -----------------------------------------------------
@@ -158,10 +164,94 @@ class KB:
             report.release = self.publish(note=note, author=author).release_id
         return report
 
-    def publish(self, note: str = "", author: str | None = None) -> PublishResult:
-        """Turn the draft into a new release (no new release when nothing changed)."""
+    def publish(
+        self, note: str = "", author: str | None = None, force: bool = False, gate: bool = True
+    ) -> PublishResult:
+        """Turn the draft into a new release (no new release when nothing changed).
+
+        The gate evaluates the draft against the live release first (question sets in
+        `settings.eval_dir`); a drop beyond the margin raises GateError unless `force`,
+        which needs a note saying why. Each release records change notices from its diff.
+        """
+        if force and not note.strip():
+            raise InputError("--force needs --note saying why the release may score worse")
+        publisher = self._publisher()
+        latest = self.catalog.latest_release_id()
+        if latest is not None and not (self.catalog.draft_ids() - publisher.live_ids()):
+            return PublishResult(latest, created=False)
+        if gate and not force:
+            report = self.gate_report()
+            if report is not None and not report.passed:
+                raise GateError(report)
         who = author or os.environ.get("KB_AUTHOR") or getpass.getuser()
-        return self._publisher().publish(author=who, note=note)
+        old = self.catalog.release_windows(latest) if latest is not None else {}
+        result = publisher.publish(author=who, note=note)
+        if result.created:
+            self._record_notices(old, latest, result.release_id)
+        return result
+
+    def _record_notices(self, old: dict[str, tuple[date, date]], base: int | None, release_id: int) -> None:
+        new = self.catalog.release_windows(release_id)
+        record_notices(self.catalog, diff_windows(self.catalog, old, new, base, release_id), release_id)
+
+    def gate_report(self) -> GateReport | None:
+        """The draft scored against the live release on the gate's question sets."""
+        folder = self.settings.eval_dir
+        sets = sorted(folder.glob("*.jsonl")) if folder.is_dir() else []
+        return PublishGate(self, sets, self.settings.gate_margin).check()
+
+    def diff(self, from_release: int | None = None, to: int | str = DRAFT) -> ReleaseDiff:
+        """What `to` (the draft by default) changes against `from_release` (the live one by default)."""
+        latest = self.catalog.latest_release_id()
+        base = latest if from_release is None else from_release
+        old = self._windows(base) if base is not None else {}
+        new = self._publisher().candidate()[0] if to == DRAFT else self._windows(_release_number(to))
+        return diff_windows(self.catalog, old, new, base, to)
+
+    def _windows(self, release_id: int) -> dict[str, tuple[date, date]]:
+        if self.catalog.release_row(release_id) is None:
+            raise UnknownReleaseError(release_id, self.catalog.latest_release_id())
+        return self.catalog.release_windows(release_id)
+
+    def rollback(self, release: int, note: str = "", author: str | None = None) -> PublishResult:
+        """Make an earlier release's content live again, as a new release (history stays)."""
+        latest = self.catalog.latest_release_id()
+        if latest is None:
+            raise NoReleaseError()
+        old = self._windows(latest)
+        self._windows(release)
+        who = author or os.environ.get("KB_AUTHOR") or getpass.getuser()
+        result = self._publisher().republish(release, who, note or f"rollback to release {release}")
+        self._record_notices(old, latest, result.release_id)
+        return result
+
+    def retire(self, document: str, effective_to: str | date) -> str:
+        """Repeal a document without replacement after `effective_to` (goes into the draft)."""
+        day = parse_date(effective_to)
+        latest = self.catalog.latest_release_id()
+        if latest is None:
+            raise NoReleaseError()
+        windows = self.catalog.release_windows(latest)
+        name = document.strip().strip("《》")
+        matches = [
+            v
+            for v in self.catalog.versions(windows)
+            if v.format != "wording"
+            and (v.doc_number == name or canonical_title(v.title) == canonical_title(name))
+        ]
+        if not matches:
+            raise InputError(f"no document {document!r} in release {latest} (give its title or number)")
+        current = max(matches, key=lambda v: (v.effective_from or date.min, v.seq))
+        if current.effective_from and day < current.effective_from:
+            raise InputError(f"effective-to {day} is before the version's start {current.effective_from}")
+        return self.catalog.add_retired_copy(current.version_id, day)
+
+    def changes(self, since: str | date | None = None) -> list[ChangeNotice]:
+        return load_notices(self.catalog, parse_date(since) if since is not None else None)
+
+    def wording_review(self, release: int | str | None = None) -> list[ReviewState]:
+        """Approved wording whose cited articles changed: not served verbatim from those dates."""
+        return self.wording_matcher(self.snapshot(release)).needing_review()
 
     # --- reading ---------------------------------------------------------------------------------
     def releases(self) -> list[Release]:
@@ -186,29 +276,42 @@ class KB:
             )
         return out
 
-    def snapshot(self, release: int | None = None) -> ReleaseSnapshot:
-        """The loaded release (the latest one by default), cached per release id."""
+    def snapshot(self, release: int | str | None = None) -> ReleaseSnapshot:
+        """A loaded release (the latest by default; "draft" = what publishing now would release).
+
+        Cached by content, so a draft snapshot is rebuilt only when the draft changes.
+        """
         latest = self.catalog.latest_release_id()
-        if latest is None:
-            raise NoReleaseError()
-        release_id = latest if release is None else release
-        with self._lock:
-            cached = self._snapshots.get(release_id)
-            if cached is not None:
-                return cached
+        windows: dict[str, tuple[date, date]] | None = None
+        if release == DRAFT:
+            release_id = 0
+            windows, digest = self._publisher().candidate()
+        else:
+            if latest is None:
+                raise NoReleaseError()
+            release_id = latest if release is None else _release_number(release)
             row = self.catalog.release_row(release_id)
             if row is None:
                 raise UnknownReleaseError(release_id, latest)
-            windows = self.catalog.release_windows(release_id)
-            directory = self._publisher().ensure_lexical(row["set_hash"], windows)
+            digest = row["set_hash"]
+        key = (release_id, digest)
+        with self._lock:
+            cached = self._snapshots.get(key)
+            if cached is not None:
+                return cached
+            if windows is None:
+                windows = self.catalog.release_windows(release_id)
+            directory = self._publisher().ensure_lexical(digest, windows)
             snapshot = ReleaseSnapshot.load(
                 self.catalog,
                 release_id,
                 directory,
                 {name: analyzer.describe() for name, analyzer in self.analyzers.items()},
+                windows,
             )
-            self._snapshots = {k: v for k, v in self._snapshots.items() if k in (latest, release_id)}
-            self._snapshots[release_id] = snapshot
+            keep = (latest, release_id)
+            self._snapshots = {k: v for k, v in self._snapshots.items() if k[0] in keep}
+            self._snapshots[key] = snapshot
             return snapshot
 
     def searcher(self, method: str = "hybrid") -> HybridSearcher:
@@ -224,7 +327,7 @@ class KB:
         k: int = 10,
         as_of: str | date | None = None,
         region: str | None = None,
-        release: int | None = None,
+        release: int | str | None = None,
         method: str = "hybrid",
     ) -> SearchResult:
         if not query or not query.strip():
@@ -241,7 +344,7 @@ class KB:
         question: str,
         as_of: str | date | None = None,
         region: str | None = None,
-        release: int | None = None,
+        release: int | str | None = None,
         verbosity: str = "agent",
         llm: bool = False,
     ) -> Answer:
@@ -260,10 +363,11 @@ class KB:
         day = parse_date(as_of)
         snapshot = self.snapshot(release)
         vector = self.embedder.embed_query(text)  # the search below reuses it from the cache
+        self.composer.summaries = self._change_summaries()
         return self.composer.compose(
             text,
             snapshot,
-            self.wording_matcher(snapshot.release_id),
+            self.wording_matcher(snapshot),
             vector,
             release_matrix(snapshot, self.vectors),
             day,
@@ -272,6 +376,19 @@ class KB:
             self.llm_answerer if llm else None,
             asked=asked,
         )
+
+    def _change_summaries(self) -> dict[tuple[str, str], str]:
+        """(doc_key, effective date) → summary of the change notices, reloaded after a publish."""
+        latest = self.catalog.latest_release_id() or 0
+        with self._lock:
+            if self._summaries[0] != latest:
+                pairs: dict[tuple[str, str], str] = {}
+                for n in load_notices(self.catalog):  # a new version's summary beats "ends" the same day
+                    key = (n.doc_key, n.effective_from or "")
+                    if key not in pairs or n.change in ("new_version", "new_document"):
+                        pairs[key] = n.summary
+                self._summaries = (latest, pairs)
+            return self._summaries[1]
 
     @property
     def typos(self) -> TypoCorrector:
@@ -307,17 +424,15 @@ class KB:
     def llm_answerer(self, answerer: LLMAnswerer) -> None:
         self._llm = answerer
 
-    def wording_matcher(self, release_id: int) -> WordingMatcher:
-        """The approved wording of a release, with example-question vectors, cached per release."""
+    def wording_matcher(self, snapshot: ReleaseSnapshot) -> WordingMatcher:
+        """The approved wording of a release, with example-question vectors, cached per snapshot."""
         with self._lock:
-            matcher = self._matchers.get(release_id)
+            matcher = self._matchers.get(snapshot)
             if matcher is None:
                 matcher = WordingMatcher.for_release(
-                    self.catalog, release_id, self.embedder, self.analyzers["words"], self.thesaurus
+                    self.catalog, snapshot, self.embedder, self.analyzers["words"], self.thesaurus
                 )
-                latest = self.catalog.latest_release_id()
-                self._matchers = {k: v for k, v in self._matchers.items() if k == latest}
-                self._matchers[release_id] = matcher
+                self._matchers[snapshot] = matcher
             return matcher
 
     def as_retriever(

@@ -74,6 +74,17 @@ class CitationResolver:
         hit = to_hit(0, 1.0, rows[0])
         return replace(hit, text="\n".join(r.text for r in rows)) if len(rows) > 1 else hit
 
+    def change_days(self, citation: WordingCitation, after: date, until: date) -> list[date]:
+        """Days in (after, until] on which the cited document's text in force may change."""
+        index = _by_document(self.snapshot)
+        name = citation.document.strip()
+        days: set[int] = set()
+        for i in index.get(name) or index.get(canonical_title(name)) or []:
+            days.add(int(self.snapshot.valid_from[i]))
+            days.add(int(self.snapshot.valid_to[i]) + 1)
+        low, high = after.toordinal(), until.toordinal()
+        return [date.fromordinal(d) for d in sorted(days) if low < d <= high]
+
     def resolve_all(
         self, citations: tuple[WordingCitation, ...], as_of: date, region: str | None = None
     ) -> tuple[list[Hit], list[WordingCitation]]:

@@ -23,9 +23,10 @@ from kb_assistant.answer.facts import is_retirement_calculation
 from kb_assistant.answer.generated import LLMAnswerer
 from kb_assistant.answer.guidance import GuidanceFinder
 from kb_assistant.answer.model import Answer, AnswerMode, Verbosity
-from kb_assistant.answer.render import AnswerRenderer, BasisLine, citation_label, version_label
+from kb_assistant.answer.render import AnswerRenderer, BasisLine, chinese_date, citation_label, version_label
 from kb_assistant.answer.scope import ScopeGuard
 from kb_assistant.answer.wording import WordingMatcher
+from kb_assistant.changes.banner import ChangeBanner
 from kb_assistant.model import Hit
 from kb_assistant.retrieve.search import HybridSearcher
 from kb_assistant.store.snapshot import ReleaseSnapshot
@@ -59,6 +60,7 @@ class AnswerComposer:
         self.renderer = renderer
         self.config = config or ComposerConfig()
         self.calculator = RetirementCalculator()
+        self.summaries: dict[tuple[str, str], str] = {}  # (doc_key, effective_from) → change summary
 
     def compose(
         self,
@@ -85,7 +87,15 @@ class AnswerComposer:
 
         hits = self.searcher.search(snapshot, question, self.config.search_k, as_of, region)
         match = matcher.match(question, query_vector, as_of, region, hits)
-        if match is not None and match.confident:
+        if match is not None and match.confident and match.review is not None:
+            notice = (
+                f"统一答复口径{match.entry.wording_id}所依据的{match.review.citation}"
+                f"自{chinese_date(match.review.needs_review_from)}起已调整，口径待复核，以下按现行条文答复。"
+            )
+            nearest = _nearest_similarity(query_vector, release_matrix, snapshot, as_of, region)
+            if hits:
+                return self._extractive(frame, hits, nearest, [notice])
+        if match is not None and match.confident and match.review is None:
             cited, _ = resolver.resolve_all(match.entry.citations, as_of, region)
             basis = [self._basis(match.entry.answer, h) for h in cited]
             return self._answer(
@@ -115,7 +125,9 @@ class AnswerComposer:
         return self._extractive(frame, hits, nearest)
 
     # --- the modes -----------------------------------------------------------------------------
-    def _extractive(self, frame: _Frame, hits: list[Hit], nearest: float) -> Answer:
+    def _extractive(
+        self, frame: _Frame, hits: list[Hit], nearest: float, notices: list[str] | None = None
+    ) -> Answer:
         """Quote the best knowledge article (written to be read out) and the best statute article.
 
         Search ranks statutes first (their citations make them central); agents need both the
@@ -132,7 +144,14 @@ class AnswerComposer:
         conclusion = picked[0].text
         guidance = GuidanceFinder(frame.snapshot).find(cited, frame.as_of, frame.verbosity)
         return self._answer(
-            frame, AnswerMode.EXTRACTIVE, conclusion, basis, cited, round(nearest, 4), guidance=guidance
+            frame,
+            AnswerMode.EXTRACTIVE,
+            conclusion,
+            basis,
+            cited,
+            round(nearest, 4),
+            guidance=guidance,
+            notices=notices,
         )
 
     def _escalate(self, frame: _Frame, message: str, confidence: float) -> Answer:
@@ -153,17 +172,22 @@ class AnswerComposer:
         confidence: float,
         wording_id: str | None = None,
         guidance: list[str] | None = None,
+        notices: list[str] | None = None,
     ) -> Answer:
+        notices = [*(notices or []), *self.banner(frame, cited)]
         text = self.renderer.answer(
             conclusion,
             basis,
             guidance or [],
-            [],
+            notices,
             frame.as_of,
             frame.snapshot.release_id,
             frame.verbosity,
         )
-        return self._finish(frame, text, mode, wording_id, cited, confidence)
+        return self._finish(frame, text, mode, wording_id, cited, confidence, notices)
+
+    def banner(self, frame: _Frame, cited: list[Hit]) -> list[str]:
+        return ChangeBanner(frame.snapshot, self.summaries).notices(cited, frame.as_of)
 
     @staticmethod
     def _finish(
@@ -173,6 +197,7 @@ class AnswerComposer:
         wording_id: str | None,
         cited: list[Hit],
         confidence: float,
+        notices: list[str] | None = None,
     ) -> Answer:
         key = "\x1f".join(
             [
@@ -191,7 +216,7 @@ class AnswerComposer:
             citations=cited,
             release=frame.snapshot.release_id,
             as_of=frame.as_of.isoformat(),
-            notices=[],
+            notices=list(notices or []),
             confidence=confidence,
             answer_id=sha256_hex(key)[:16],
         )

@@ -18,12 +18,14 @@ from datetime import date
 import numpy as np
 
 from ingest.metadata import canonical_title
+from kb_assistant.answer.citations import CitationResolver
+from kb_assistant.changes.review import ReviewState, review_from
 from kb_assistant.embed.base import Embedder
 from kb_assistant.model import Hit
 from kb_assistant.store.catalog import Catalog, WordingRow
 from kb_assistant.store.ingestor import answer_passage
 from kb_assistant.store.question_vectors import QuestionVectors
-from kb_assistant.store.snapshot import region_applies
+from kb_assistant.store.snapshot import ReleaseSnapshot, region_applies
 from kb_assistant.text.analyzer import Analyzer
 from kb_assistant.text.thesaurus import Thesaurus
 
@@ -57,6 +59,7 @@ class WordingMatch:
     score: float
     margin: float  # over the best other entry in force
     confident: bool
+    review: ReviewState | None = None  # set when a cited article changed on or before the date asked
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,7 @@ class _Served:
     valid_from: date
     valid_to: date
     vocabulary: frozenset[str]
+    review: ReviewState | None
 
 
 class WordingMatcher:
@@ -100,13 +104,13 @@ class WordingMatcher:
     def for_release(
         cls,
         catalog: Catalog,
-        release_id: int,
+        snapshot: ReleaseSnapshot,
         embedder: Embedder,
         analyzer: Analyzer,
         thesaurus: Thesaurus,
         config: WordingMatchConfig | None = None,
     ) -> WordingMatcher:
-        windows = catalog.release_windows(release_id)
+        windows = snapshot.windows
         rows = [w for w in catalog.wordings(windows) if w.status == "approved"]
         rows = [w for w in rows if windows[w.version.version_id][0] <= windows[w.version.version_id][1]]
         rows.sort(key=lambda w: (w.wording_id, windows[w.version.version_id][0]))
@@ -116,12 +120,14 @@ class WordingMatcher:
         matrix = vectors.matrix(questions)
         answers = vectors.matrix([answer_passage(w.version.title, w.answer) for w in rows], as_passages=True)
         served = []
+        resolver = CitationResolver(snapshot)
         for w in rows:
             start, end = windows[w.version.version_id]
             vocabulary = set(analyzer.words(w.version.title))
             for q in w.questions:
                 vocabulary.update(analyzer.words(q))
-            served.append(_Served(w, start, end, frozenset(vocabulary)))
+            review = review_from(w, (start, end), resolver)
+            served.append(_Served(w, start, end, frozenset(vocabulary), review))
         return cls(served, matrix, owners, answers, analyzer, thesaurus, config)
 
     def _idf(self, word: str) -> float:
@@ -166,7 +172,14 @@ class WordingMatcher:
         best_score, best = scored[0]
         margin = best_score - scored[1][0] if len(scored) > 1 else best_score
         confident = best_score >= config.min_score and margin >= config.min_margin
-        return WordingMatch(self.served[best].row, round(best_score, 4), round(margin, 4), confident)
+        review = self.served[best].review
+        if review is not None and as_of < review.needs_review_from:
+            review = None
+        row = self.served[best].row
+        return WordingMatch(row, round(best_score, 4), round(margin, 4), confident, review)
+
+    def needing_review(self) -> list[ReviewState]:
+        return [s.review for s in self.served if s.review is not None]
 
     def _agrees(self, entry: WordingRow, hits: list[Hit]) -> bool:
         top = hits[: self.config.agreement_depth]

@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING, Any
 
 from ingest.metadata import canonical_title
 from kb_assistant.answer.model import Answer, AnswerMode
+from kb_assistant.dates import parse_date
 from kb_assistant.errors import InputError
-from kb_assistant.kb import parse_date
 from kb_assistant.model import Hit
+from kb_assistant.store.snapshot import ReleaseSnapshot
 
 if TYPE_CHECKING:
     from kb_assistant.kb import KB
@@ -183,11 +184,12 @@ def _metrics(rows: list[tuple[AnswerCase, Answer, list[str]]]) -> dict[str, Any]
 def evaluate_answers(
     kb: KB,
     files: Iterable[Path],
-    release: int | None = None,
+    release: int | str | None = None,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> AnswerEvalReport:
     """Ask every question of every set against one release; score modes, wording, citations."""
     snapshot = kb.snapshot(release)
+    pinned: int | str = snapshot.release_id if release is None else release
     sets = [(Path(p), load_answer_set(Path(p))) for p in files]
     total = sum(len(cases) for _, cases in sets)
     report = AnswerEvalReport(release=snapshot.release_id)
@@ -199,9 +201,9 @@ def evaluate_answers(
         rows = []
         for case in cases:
             start = time.perf_counter()
-            answer = kb.ask(case.query, case.as_of, case.region, snapshot.release_id)
+            answer = kb.ask(case.query, case.as_of, case.region, pinned)
             times.append((time.perf_counter() - start) * 1000)
-            report.foreign_citations += _foreign(live, kb, answer, case)
+            report.foreign_citations += _foreign(live, snapshot, answer)
             problems = _problems(case, answer)
             rows.append((case, answer, problems))
             if problems:
@@ -229,10 +231,9 @@ def evaluate_answers(
     return report
 
 
-def _foreign(live: dict[str, set[str]], kb: KB, answer: Answer, case: AnswerCase) -> int:
+def _foreign(live: dict[str, set[str]], snapshot: ReleaseSnapshot, answer: Answer) -> int:
     """Citations whose version is not in force in the answer's release on its date."""
     if answer.as_of not in live:
-        snapshot = kb.snapshot(answer.release)
         mask = snapshot.mask(parse_date(answer.as_of), None)
         live[answer.as_of] = {snapshot.rows[i].version_id for i in mask.nonzero()[0]}
     return sum(h.version_id not in live[answer.as_of] for h in answer.citations)

@@ -269,7 +269,7 @@ def evaluate(
     files: Sequence[Path | str],
     k: int = 10,
     methods: Sequence[str] = ("hybrid",),
-    release: int | None = None,
+    release: int | str | None = None,
     progress: ProgressCallback | None = None,
 ) -> EvalReport:
     """Search every scored question of every file with each method and aggregate the metrics."""
@@ -284,6 +284,7 @@ def evaluate(
         raise InputError(f"question file given more than once: {', '.join(repeated)}")
     sets = [(p, load_question_set(p)) for p in paths]  # every file checked before any search
     release_id = kb.snapshot(release).release_id  # pinned: a publish during the run changes nothing
+    pinned: int | str = release_id if release is None else release
     started = datetime.now(UTC).replace(microsecond=0)
     today = date.today().isoformat()
     names = metric_names(k)
@@ -298,7 +299,7 @@ def evaluate(
         times: list[float] = []
         rows: list[dict[str, float | None]] = []
         if scored:
-            _warm_up(kb, scored[0][2], depth, today, release_id, method)
+            _warm_up(kb, scored[0][2], depth, today, pinned, method)
         for done, (_, path, question) in enumerate(scored, 1):
             began = time.perf_counter()
             result = kb.search(
@@ -306,7 +307,7 @@ def evaluate(
                 k=depth,
                 as_of=question.as_of or today,
                 region=question.region,
-                release=release_id,
+                release=pinned,
                 method=method,
             )
             times.append((time.perf_counter() - began) * 1000)
@@ -353,7 +354,7 @@ def _check_methods(methods: Iterable[str]) -> tuple[str, ...]:
     return checked
 
 
-def _warm_up(kb: KB, question: Question, depth: int, today: str, release: int, method: str) -> None:
+def _warm_up(kb: KB, question: Question, depth: int, today: str, release: int | str, method: str) -> None:
     """One untimed search (loads the model and the snapshot), then a cold query-vector cache.
 
     Without clearing, a method run after another would find every query vector cached and its

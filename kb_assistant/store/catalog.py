@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from ingest.model import ParsedDocument
+from ingest.model import ParsedDocument, sha256_hex
 from ingest.wording import WordingCitation, WordingEntry
 
 __all__ = ["Catalog", "ChunkRow", "VersionRow", "WordingRow", "wording_doc_key"]
@@ -87,6 +87,17 @@ CREATE TABLE IF NOT EXISTS wordings(
     questions TEXT NOT NULL,
     citations TEXT NOT NULL,
     answer TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS change_notices(
+    notice_id TEXT PRIMARY KEY,
+    release_id INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    doc_key TEXT NOT NULL,
+    title TEXT NOT NULL,
+    change TEXT NOT NULL,
+    effective_from TEXT,
+    summary TEXT NOT NULL,
+    wording TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS question_vectors(
     embedder TEXT NOT NULL,
@@ -412,8 +423,15 @@ class Catalog:
         ).fetchall()
         return {v: (date.fromisoformat(f), date.fromisoformat(t)) for v, f, t in rows}
 
-    def publish(self, windows: dict[str, tuple[date, date]], author: str, note: str, set_hash: str) -> int:
-        """Append a release and empty the draft in one transaction; returns the new release id."""
+    def publish(
+        self,
+        windows: dict[str, tuple[date, date]],
+        author: str,
+        note: str,
+        set_hash: str,
+        clear_draft: bool = True,
+    ) -> int:
+        """Append a release (and empty the draft) in one transaction; returns the new release id."""
         with self.transaction() as conn:
             row = conn.execute("SELECT COALESCE(MAX(release_id), 0) + 1 FROM releases").fetchone()
             release_id = int(row[0])
@@ -425,8 +443,49 @@ class Catalog:
                 "INSERT INTO release_versions VALUES (?, ?, ?, ?)",
                 [(release_id, v, f.isoformat(), t.isoformat()) for v, (f, t) in sorted(windows.items())],
             )
-            conn.execute("DELETE FROM draft")
+            if clear_draft:
+                conn.execute("DELETE FROM draft")
         return release_id
+
+    # --- change notices and retirement ------------------------------------------------------
+    def add_notices(self, rows: list[tuple[str, int, str, str, str, str | None, str, list[str]]]) -> None:
+        """(notice_id, release, doc_key, title, change, effective_from, summary, wording ids)."""
+        now = utc_now()
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT OR IGNORE INTO change_notices VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (nid, rel, now, key, title, change, start, summary, json.dumps(ids, ensure_ascii=False))
+                    for nid, rel, key, title, change, start, summary, ids in rows
+                ],
+            )
+
+    def notices(self) -> list[tuple[Any, ...]]:
+        return self.conn.execute(
+            "SELECT notice_id, release_id, created_at, doc_key, title, change, effective_from, summary,"
+            " wording FROM change_notices ORDER BY release_id, rowid"
+        ).fetchall()
+
+    def add_retired_copy(self, version_id: str, effective_to: date) -> str:
+        """A copy of a version that ends on `effective_to`, put in the draft (versions are immutable)."""
+        new_id = sha256_hex(f"{version_id}\x1fretired\x1f{effective_to.isoformat()}")
+        now = utc_now()
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR IGNORE INTO versions(version_id, doc_key, title, doc_number, issuer, region,"
+                " level, effective_from, effective_to, supersedes, topics, source, format, chunk_count,"
+                " ingested_at)"
+                " SELECT ?, doc_key, title, doc_number, issuer, region, level, effective_from, ?, supersedes,"
+                " topics, source, format, chunk_count, ? FROM versions WHERE version_id = ?",
+                (new_id, effective_to.isoformat(), now, version_id),
+            )
+            conn.execute(
+                "INSERT OR IGNORE INTO chunks SELECT ?, position, chunk_hash, article, article_number,"
+                " article_sub, part, part_count, heading, text FROM chunks WHERE version_id = ?",
+                (new_id, version_id),
+            )
+            conn.execute("INSERT OR IGNORE INTO draft VALUES (?, ?)", (new_id, now))
+        return new_id
 
 
 def _version_row(r: tuple[Any, ...]) -> VersionRow:

@@ -19,13 +19,18 @@ from kb_assistant.store.lexical import FIELDS, LexicalIndex
 from kb_assistant.store.validity import validity_windows
 from kb_assistant.text.analyzer import Analyzer
 
-__all__ = ["PublishResult", "Publisher"]
+__all__ = ["PublishResult", "Publisher", "set_hash"]
 
 
 @dataclass(frozen=True)
 class PublishResult:
     release_id: int
     created: bool  # False when the draft held nothing new
+
+
+def set_hash(windows: dict[str, tuple[date, date]]) -> str:
+    """Identity of a release's content: its versions and their windows."""
+    return sha256_hex(json.dumps(sorted((k, a.isoformat(), b.isoformat()) for k, (a, b) in windows.items())))
 
 
 class Publisher:
@@ -46,13 +51,27 @@ class Publisher:
             return PublishResult(latest, created=False)
         return self.publish_set(live | draft, author, note)
 
-    def publish_set(self, version_ids: set[str], author: str, note: str) -> PublishResult:
+    def candidate(self) -> tuple[dict[str, tuple[date, date]], str]:
+        """Windows and set hash of what publishing now would release (live plus draft)."""
+        return self.windows_of(self.live_ids() | self.catalog.draft_ids())
+
+    def windows_of(self, version_ids: set[str]) -> tuple[dict[str, tuple[date, date]], str]:
         windows = validity_windows(self.catalog.versions(version_ids))
-        set_hash = sha256_hex(
-            json.dumps(sorted((k, a.isoformat(), b.isoformat()) for k, (a, b) in windows.items()))
-        )
-        self.ensure_lexical(set_hash, windows)  # everything a release needs exists before it does
-        release_id = self.catalog.publish(windows, author, note, set_hash)
+        return windows, set_hash(windows)
+
+    def republish(self, release_id: int, author: str, note: str) -> PublishResult:
+        """An earlier release's exact content as a new release; the draft is kept (history is append-only)."""
+        row = self.catalog.release_row(release_id)
+        windows = self.catalog.release_windows(release_id)
+        assert row is not None
+        self.ensure_lexical(row["set_hash"], windows)
+        new_id = self.catalog.publish(windows, author, note, row["set_hash"], clear_draft=False)
+        return PublishResult(new_id, created=True)
+
+    def publish_set(self, version_ids: set[str], author: str, note: str) -> PublishResult:
+        windows, digest = self.windows_of(version_ids)
+        self.ensure_lexical(digest, windows)  # everything a release needs exists before it does
+        release_id = self.catalog.publish(windows, author, note, digest)
         return PublishResult(release_id, created=True)
 
     def lexical_dir(self, set_hash: str) -> Path:

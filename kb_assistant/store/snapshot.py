@@ -48,8 +48,15 @@ def region_applies(doc_region: str, wanted: str | None) -> bool:
 
 
 class ReleaseSnapshot:
-    def __init__(self, release_id: int, rows: list[RowMeta], lexical: dict[str, LexicalIndex]) -> None:
-        self.release_id = release_id
+    def __init__(
+        self,
+        release_id: int,
+        rows: list[RowMeta],
+        lexical: dict[str, LexicalIndex],
+        windows: dict[str, tuple[date, date]] | None = None,
+    ) -> None:
+        self.release_id = release_id  # 0 for the draft (what publishing now would release)
+        self.windows = windows or {}  # every version of the release, wording entries included
         self.rows = rows
         self.lexical = lexical
         self.valid_from = np.array([r.valid_from.toordinal() for r in rows], dtype=np.int32)
@@ -65,13 +72,19 @@ class ReleaseSnapshot:
 
     @classmethod
     def load(
-        cls, catalog: Catalog, release_id: int, lexical_dir: Path, descriptions: dict[str, dict[str, Any]]
+        cls,
+        catalog: Catalog,
+        release_id: int,
+        lexical_dir: Path,
+        descriptions: dict[str, dict[str, Any]],
+        windows: dict[str, tuple[date, date]] | None = None,
     ) -> ReleaseSnapshot:
         lexical = {f.name: LexicalIndex.load(lexical_dir / f.name, descriptions[f.name]) for f in FIELDS}
         order = lexical[FIELDS[0].name].rows
         if any(index.rows != order for index in lexical.values()):
             raise StoreError(f"lexical indexes in {lexical_dir} disagree on their rows; rebuild them")
-        windows = catalog.release_windows(release_id)
+        if windows is None:
+            windows = catalog.release_windows(release_id)
         versions: dict[str, VersionRow] = {v.version_id: v for v in catalog.versions(windows)}
         wanted = {vid for vid, _ in order}
         chunks = {(c.version_id, c.position): c for c in catalog.chunks_of(sorted(wanted))}
@@ -99,7 +112,7 @@ class ReleaseSnapshot:
                     effective_to=v.effective_to,
                 )
             )
-        return cls(release_id, rows, lexical)
+        return cls(release_id, rows, lexical, windows)
 
     def mask(self, as_of: date, region: str | None) -> np.ndarray:
         """Rows in force on `as_of` and applicable to `region` (a boolean array)."""

@@ -278,3 +278,66 @@ def test_cli_ask_empty_question_exits_2(runner, kb_dir, tmp_path):
     result = run(runner, kb_dir, "ask", "  ")
     assert result.exit_code == 2
     assert "empty question: type what the caller asked" in result.stderr
+
+
+def test_cli_diff_publish_changes_rollback_and_wording_review(runner, kb_dir, tmp_path):
+    write(tmp_path / "v1" / "old.md", OLD_POLICY)
+    write(
+        tmp_path / "v1" / "wording" / "subsidy.md",
+        WORDING.replace("effective_from: 2025-07-01", "effective_from: 2023-03-01").replace(
+            "常人社发〔2025〕11号", "常德市灵活就业人员社会保险补贴办法"
+        ),
+    )
+    run(runner, kb_dir, "ingest", str(tmp_path / "v1"), "--publish", "--note", "2023")
+    write(tmp_path / "v2" / "new.md", NEW_POLICY)
+    run(runner, kb_dir, "ingest", str(tmp_path / "v2"))
+
+    diff = json.loads(run(runner, kb_dir, "diff", "--json").stdout)
+    assert [(d["change"], d["wording_affected"]) for d in diff["documents"]] == [
+        ("new_version", ["WD-BT-001"]),
+        ("ends", ["WD-BT-001"]),
+    ]
+    text = run(runner, kb_dir, "diff").stdout
+    assert "~ 第二条: “三” → “五”; “二” → “三”" in text
+    assert "wording to review: WD-BT-001" in text
+
+    assert run(runner, kb_dir, "publish", "--note", "2025").exit_code == 0
+    changes = json.loads(run(runner, kb_dir, "changes", "--json").stdout)
+    assert [(c["release"], c["change"]) for c in changes][-2:] == [(2, "new_version"), (2, "ends")]
+    review = json.loads(run(runner, kb_dir, "wording", "--needs-review", "--json").stdout)
+    assert [(r["wording_id"], r["needs_review_from"]) for r in review] == [("WD-BT-001", "2025-07-01")]
+
+    result = run(runner, kb_dir, "rollback", "1", "--note", "undo", "--json")
+    assert json.loads(result.stdout) == {"release": 3, "created": True, "content_of": 1}
+    assert json.loads(run(runner, kb_dir, "wording", "--json").stdout) == []
+
+
+def test_cli_retire_then_publish_ends_the_document(runner, kb_dir, tmp_path):
+    write(tmp_path / "docs" / "old.md", OLD_POLICY)
+    run(runner, kb_dir, "ingest", str(tmp_path / "docs"), "--publish")
+    result = run(runner, kb_dir, "retire", "常人社发〔2023〕5号", "--effective-to", "2024-12-31")
+    assert result.exit_code == 0, result.output
+    assert "in the draft, run `kb publish`" in result.stdout
+    run(runner, kb_dir, "publish", "--note", "repealed")
+    hits = json.loads(run(runner, kb_dir, "search", "补贴标准", "--as-of", "2025-01-01", "--json").stdout)
+    assert hits["hits"] == []
+
+
+def test_cli_publish_refused_by_gate_exits_4_and_names_the_question(runner, kb_dir, tmp_path, monkeypatch):
+    write(tmp_path / "v1" / "old.md", OLD_POLICY)
+    run(runner, kb_dir, "ingest", str(tmp_path / "v1"), "--publish")
+    sets = tmp_path / "eval"
+    write(
+        sets / "answers.jsonl",
+        '{"id": "q1", "query": "补贴标准是多少", "as_of": "2025-08-01", "mode": "extractive",'
+        ' "contains": ["百分之三十"]}\n',
+    )
+    write(tmp_path / "v2" / "new.md", NEW_POLICY)
+    run(runner, kb_dir, "ingest", str(tmp_path / "v2"))
+    monkeypatch.setenv("KB_EVAL_DIR", str(sets))
+    result = run(runner, kb_dir, "publish", "--note", "2025")
+    assert result.exit_code == 4
+    assert "error: publish refused: contains_rate 1.000 → 0.000" in result.stderr
+    assert "regressed q1: 补贴标准是多少 → answer lacks '百分之三十'" in result.stderr
+    assert run(runner, kb_dir, "publish", "--force").exit_code == 2
+    assert run(runner, kb_dir, "publish", "--force", "--note", "rates changed").exit_code == 0

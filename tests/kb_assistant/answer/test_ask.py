@@ -26,7 +26,7 @@ ANSWER_KEYS = [
 
 def test_every_example_question_is_served_its_own_entry(corpus_kb: KB):
     """Trainers' examples must not overlap: each one gets the entry it was written for."""
-    matcher = corpus_kb.wording_matcher(corpus_kb.snapshot().release_id)
+    matcher = corpus_kb.wording_matcher(corpus_kb.snapshot())
     wrong = []
     for served in matcher.served:
         day = min(served.valid_to, date(2026, 11, 28))
@@ -38,7 +38,7 @@ def test_every_example_question_is_served_its_own_entry(corpus_kb: KB):
 
 
 def test_ask_wording_answer_is_the_entry_text_verbatim(corpus_kb: KB):
-    matcher = corpus_kb.wording_matcher(corpus_kb.snapshot().release_id)
+    matcher = corpus_kb.wording_matcher(corpus_kb.snapshot())
     entry = next(s.row for s in matcher.served if s.row.wording_id == "WD-SYB-001")
     answer = corpus_kb.ask(entry.questions[0], as_of="2026-11-28")
     assert answer.mode is AnswerMode.WORDING

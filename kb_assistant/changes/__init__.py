@@ -1,0 +1,1 @@
+"""Policy changes: release diffs, change notices, wording review, the publish gate."""
