@@ -7,7 +7,7 @@ SHARED ?= ../shared
 export OMP_WAIT_POLICY := PASSIVE
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install run test lint bench bench-ingest bench-search bench-answers eval eval-answers clean
+.PHONY: install run serve test lint bench bench-ingest bench-search bench-answers bench-load eval eval-answers clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,10 +19,16 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
 run: install
 	$(BIN)/kb ingest --kb $(KB_DIR) corpus --publish --note "make run: corpus/"
-	$(BIN)/kb ask --kb $(KB_DIR) "公司不给交社保怎么办"
 	$(BIN)/kb ask --kb $(KB_DIR) "我是1971年3月出生的男职工，什么时候退休"
+	$(BIN)/kb serve --kb $(KB_DIR) --host $(HOST) --port $(PORT)
+
+serve: install
+	$(BIN)/kb serve --kb $(KB_DIR) --host $(HOST) --port $(PORT)
 
 test: install
 	$(BIN)/python -m pytest -q
@@ -43,7 +49,7 @@ bench-search: install
 	$(BIN)/python bench/search_bench.py --kb $(BENCH_KB) --questions $(EVAL_SETS)
 	$(BIN)/python bench/synthetic_store.py --source $(BENCH_KB) --chunks 100000 --questions $(EVAL_SETS)
 
-bench: bench-ingest bench-search eval bench-answers
+bench: bench-ingest bench-search eval bench-answers bench-load
 
 # Answers over the official corpus plus corpus/ (articles and approved wording): a copy of
 # the benchmark store with corpus/ ingested on top, so the official texts are embedded once.
@@ -68,3 +74,7 @@ eval: install
 
 clean:
 	rm -rf $(VENV) $(KB_DIR) .pytest_cache .mypy_cache .ruff_cache
+
+# /v1/ask under load on 127.0.0.1 (wrk, 8 connections, bounded), with a publish in the middle.
+bench-load: install $(ANSWERS_KB)/catalog.sqlite3
+	$(BIN)/python bench/load_bench.py --kb $(ANSWERS_KB) --questions $(ANSWER_SETS)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from ingest.model import DocumentMeta
@@ -52,6 +53,7 @@ _REGION = re.compile(r"^([\u4e00-\u9fff]{2,7}?(?:省|自治区))?([\u4e00-\u9fff
 _NOT_PLACE = re.compile(r"关于|的|人民|国务|中华|全国")
 
 
+@lru_cache(maxsize=65536)
 def canonical_title(title: str) -> str:
     """Identity key of a title: no 《》, whitespace, leading 中华人民共和国 or trailing version note."""
     key = re.sub(r"\s+", "", title).replace("《", "").replace("》", "").removeprefix("中华人民共和国")

