@@ -164,8 +164,8 @@ def main() -> None:
         warm = httpx.Client(
             base_url=base, headers={"X-API-Key": key, "Content-Type": "application/json"}, timeout=60
         )
-        # Requests land on a worker at random: 3 passes per worker leave ~1/8**workers of the
-        # question-worker pairs cold, so the measured phases see the hotline's repeated questions.
+        # Requests land on a worker at random: after 3 passes per worker a question is still cold
+        # on a given worker with probability (1 - 1/workers) ** (3 * workers), 1.6 % for two.
         for _ in range(3 * args.workers):
             for body in bodies:
                 warm.post("/v1/ask", content=body.encode())
