@@ -126,13 +126,16 @@ def publish(
     force: Annotated[
         bool, typer.Option("--force", help="Publish although the gate found a drop (needs --note).")
     ] = False,
+    eval_sets: Annotated[
+        list[Path] | None, typer.Option("--eval", help="Another question set for the gate (repeatable).")
+    ] = None,
     kb: KbOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Make the draft live as a new, numbered release (after the eval gate)."""
     try:
         with _edge():
-            result = _open(kb).publish(note=note, force=force)
+            result = _open(kb).publish(note=note, force=force, extra_sets=eval_sets or [])
     except GateError as exc:
         _print_gate(exc, as_json)
         raise typer.Exit(EXIT_GATE) from None

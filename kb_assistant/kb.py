@@ -171,7 +171,12 @@ class KB:
         return report
 
     def publish(
-        self, note: str = "", author: str | None = None, force: bool = False, gate: bool = True
+        self,
+        note: str = "",
+        author: str | None = None,
+        force: bool = False,
+        gate: bool = True,
+        extra_sets: Iterable[Path | str] = (),
     ) -> PublishResult:
         """Turn the draft into a new release (no new release when nothing changed).
 
@@ -186,7 +191,7 @@ class KB:
         if latest is not None and not (self.catalog.draft_ids() - publisher.live_ids()):
             return PublishResult(latest, created=False)
         if gate and not force:
-            report = self.gate_report()
+            report = self.gate_report(extra_sets)
             if report is not None and not report.passed:
                 raise GateError(report)
         who = author or os.environ.get("KB_AUTHOR") or getpass.getuser()
@@ -203,10 +208,15 @@ class KB:
         new = self.catalog.release_windows(release_id)
         record_notices(self.catalog, diff_windows(self.catalog, old, new, base, release_id), release_id)
 
-    def gate_report(self) -> GateReport | None:
-        """The draft scored against the live release on the gate's question sets."""
+    def gate_report(self, extra_sets: Iterable[Path | str] = ()) -> GateReport | None:
+        """The draft scored against the live release on the gate's question sets (and any named)."""
         folder = self.settings.eval_dir
         sets = sorted(folder.glob("*.jsonl")) if folder.is_dir() else []
+        for path in map(Path, extra_sets):
+            if not path.is_file():
+                raise InputError(f"no question set {path}")
+            if path not in sets:
+                sets.append(path)
         return PublishGate(self, sets, self.settings.gate_margin).check()
 
     def diff(self, from_release: int | None = None, to: int | str = DRAFT) -> ReleaseDiff:

@@ -341,3 +341,20 @@ def test_cli_publish_refused_by_gate_exits_4_and_names_the_question(runner, kb_d
     assert "regressed q1: 补贴标准是多少 → answer lacks '百分之三十'" in result.stderr
     assert run(runner, kb_dir, "publish", "--force").exit_code == 2
     assert run(runner, kb_dir, "publish", "--force", "--note", "rates changed").exit_code == 0
+
+
+def test_cli_publish_gate_runs_a_set_the_trainer_names(runner, kb_dir, tmp_path):
+    write(tmp_path / "v1" / "old.md", OLD_POLICY)
+    run(runner, kb_dir, "ingest", str(tmp_path / "v1"), "--publish")
+    named = write(
+        tmp_path / "mine.jsonl",
+        '{"id": "m1", "query": "补贴标准是多少", "as_of": "2025-08-01", "mode": "extractive",'
+        ' "contains": ["百分之三十"]}\n',
+    )
+    write(tmp_path / "v2" / "new.md", NEW_POLICY)
+    run(runner, kb_dir, "ingest", str(tmp_path / "v2"))
+    missing = run(runner, kb_dir, "publish", "--eval", str(tmp_path / "nope.jsonl"))
+    assert missing.exit_code == 2 and "no question set" in missing.stderr
+    refused = run(runner, kb_dir, "publish", "--eval", str(named), "--json")
+    assert refused.exit_code == 4
+    assert json.loads(refused.stdout)["gate"]["regressed"][0]["id"] == "m1"
