@@ -96,10 +96,14 @@ def ingest(
     as_json: JsonOption = False,
 ) -> None:
     """Add new or changed files to the draft; unchanged files are skipped."""
-    with _edge():
-        store = _open(kb)
-        with _progress(enabled=not as_json and err.is_terminal) as progress:
-            report = store.ingest(paths, publish=publish, note=note, progress=progress)
+    try:
+        with _edge():
+            store = _open(kb)
+            with _progress(enabled=not as_json and err.is_terminal) as progress:
+                report = store.ingest(paths, publish=publish, note=note, progress=progress)
+    except GateError as exc:  # ingested into the draft, but the publish was refused
+        _print_gate(exc, as_json)
+        raise typer.Exit(EXIT_GATE) from None
     if as_json:
         _print_json(report.to_dict())
     else:
