@@ -117,27 +117,38 @@ def changes(
 def wording(
     needs_review: Annotated[
         bool, typer.Option("--needs-review", help="Only entries whose cited articles changed.")
-    ] = True,
+    ] = False,
     release: Annotated[str | None, typer.Option("--release", help="A release number or 'draft'.")] = None,
     kb: KbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Approved wording that must be reviewed: a cited article changed, so it is not served verbatim."""
+    """Approved wording of a release; with --needs-review, those whose cited articles changed."""
     with _edge():
-        states = _open(kb).wording_review(release)
-    rows = [
-        {
-            "wording_id": s.wording_id,
-            "version_id": s.version_id,
-            "needs_review_from": s.needs_review_from.isoformat(),
-            "citation": s.citation,
-        }
-        for s in states
-    ]
+        store = _open(kb)
+        matcher = store.wording_matcher(store.snapshot(release))
+    rows = []
+    for served in matcher.served:
+        review = served.review
+        if needs_review and review is None:
+            continue
+        rows.append(
+            {
+                "wording_id": served.row.wording_id,
+                "topic": served.row.version.title,
+                "version_id": served.row.version.version_id,
+                "valid_from": served.valid_from.isoformat(),
+                "valid_to": served.valid_to.isoformat(),
+                "needs_review_from": review.needs_review_from.isoformat() if review else None,
+                "citation": review.citation if review else None,
+            }
+        )
     if as_json:
         _print_json(rows)
         return
     if not rows:
-        out.print("no wording needs review")
+        out.print("no wording needs review" if needs_review else "no approved wording")
     for r in rows:
-        out.print(f"{r['wording_id']}: needs review from {r['needs_review_from']} ({r['citation']} changed)")
+        state = (
+            f"needs review from {r['needs_review_from']} ({r['citation']} changed)" if r["citation"] else "ok"
+        )
+        out.print(f"{r['wording_id']} {r['topic']} [{r['valid_from']} → {r['valid_to']}]: {state}")

@@ -309,7 +309,9 @@ def test_cli_diff_publish_changes_rollback_and_wording_review(runner, kb_dir, tm
 
     result = run(runner, kb_dir, "rollback", "1", "--note", "undo", "--json")
     assert json.loads(result.stdout) == {"release": 3, "created": True, "content_of": 1}
-    assert json.loads(run(runner, kb_dir, "wording", "--json").stdout) == []
+    assert json.loads(run(runner, kb_dir, "wording", "--needs-review", "--json").stdout) == []
+    entries = json.loads(run(runner, kb_dir, "wording", "--json").stdout)
+    assert [(e["wording_id"], e["needs_review_from"]) for e in entries] == [("WD-BT-001", None)]
 
 
 def test_cli_retire_then_publish_ends_the_document(runner, kb_dir, tmp_path):
