@@ -46,8 +46,9 @@ def split_sentences(text: str) -> tuple[str, ...]:
         if not part or _TABLE_LINE.match(part):
             continue
         note = _SOURCE_NOTE.match(part)
-        if note and out:
-            out[-1] += note.group(0)
+        if note:  # the note belongs to the sentence before it (a table, when there is none)
+            if out:
+                out[-1] += note.group(0)
             part = part[note.end() :].strip()
             if not part:
                 continue

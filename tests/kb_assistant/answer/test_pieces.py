@@ -35,6 +35,11 @@ def test_split_sentences_keeps_source_notes_with_their_sentence():
     )
 
 
+def test_split_sentences_drops_a_note_that_follows_a_table():
+    text = "| 出生年月 | 年龄 |\n|---|---|\n（依据：《办法》第一条）起始出生年月以前出生的，不延迟。"
+    assert split_sentences(text) == ("起始出生年月以前出生的，不延迟。",)
+
+
 def test_sentence_extractor_quotes_the_sentences_sharing_words(analyzer: Analyzer, corpus_kb: KB):
     hit = corpus_kb.search("产假", k=1).hits[0]
     quote = SentenceExtractor(analyzer, Thesaurus.load(), max_sentences=1).quote("难产增加多少天产假", hit)
