@@ -28,3 +28,17 @@ EVAL_REPORT_KEYS = [
     "latency_ms",
     "failures",
 ]
+
+# `Answer.to_dict()` keys, in order: `kb ask --json` and `POST /v1/ask` print exactly these.
+ANSWER_KEYS = [
+    "question",
+    "answer",
+    "mode",
+    "wording_id",
+    "citations",
+    "release",
+    "as_of",
+    "notices",
+    "confidence",
+    "answer_id",
+]

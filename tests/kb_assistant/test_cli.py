@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kb_assistant.cli import app
-from tests.kb_assistant.contract import HIT_FIELDS
+from tests.kb_assistant.contract import ANSWER_KEYS, HIT_FIELDS
 
 OLD_POLICY = """---
 title: 常德市灵活就业人员社会保险补贴办法
@@ -243,18 +243,7 @@ def test_cli_ask_json_serves_wording_with_resolved_citation(runner, kb_dir, tmp_
     result = run(runner, kb_dir, "ask", "灵活就业社保补贴有多少", "--as-of", "2025-08-01", "--json")
     assert result.exit_code == 0, result.output
     answer = json.loads(result.stdout)
-    assert list(answer) == [
-        "question",
-        "answer",
-        "mode",
-        "wording_id",
-        "citations",
-        "release",
-        "as_of",
-        "notices",
-        "confidence",
-        "answer_id",
-    ]
+    assert list(answer) == ANSWER_KEYS
     assert (answer["mode"], answer["wording_id"], answer["release"]) == ("wording", "WD-BT-001", 1)
     assert [(c["doc_number"], c["article"]) for c in answer["citations"]] == [
         ("常人社发〔2025〕11号", "第二条")

