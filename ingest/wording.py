@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from ingest.metadata import front_date
+from ingest.metadata import canonical_title, front_date
 from ingest.model import sha256_hex
 from ingest.normalize import normalize_text
 
@@ -54,6 +54,19 @@ class WordingCitation:
     def label(self) -> str:
         where = self.article or self.section or ""
         return f"《{self.document}》{where}"
+
+    def names(self, title: str, doc_number: str | None) -> bool:
+        """Is this the cited document? By its number, or its title without 中华人民共和国 and 《》."""
+        return self.document == doc_number or canonical_title(self.document) == canonical_title(title)
+
+    def points_at(self, article: str | None, heading: str) -> bool:
+        """Is this the cited part? A section is named by its own heading, the last of the path."""
+        if self.article:
+            return article == self.article
+        if self.section:
+            last = heading.split(" / ")[-1].strip()
+            return last.endswith(self.section) or heading == self.section
+        return True
 
 
 @dataclass(frozen=True)

@@ -38,12 +38,6 @@ def _by_document(snapshot: ReleaseSnapshot) -> dict[str, list[int]]:
         return index
 
 
-def _section_matches(heading: str, section: str) -> bool:
-    """A section is named by its own heading; the heading path may hold parents before it."""
-    last = heading.split(" / ")[-1].strip()
-    return last == section or last.endswith(section) or heading == section
-
-
 class CitationResolver:
     def __init__(self, snapshot: ReleaseSnapshot) -> None:
         self.snapshot = snapshot
@@ -61,12 +55,10 @@ class CitationResolver:
                 continue
             if not region_applies(row.region, region):
                 continue
-            if citation.article and row.article != citation.article:
-                continue
-            if citation.section and not _section_matches(row.heading, citation.section):
+            if not citation.points_at(row.article, row.heading):
                 continue
             if not citation.article and not citation.section and row.position != 0:
-                continue
+                continue  # a whole document is cited by its opening
             rows.append(row)
         if not rows:
             return None

@@ -17,7 +17,6 @@ from datetime import date
 
 import numpy as np
 
-from ingest.metadata import canonical_title
 from kb_assistant.answer.citations import CitationResolver
 from kb_assistant.changes.review import ReviewState, review_from
 from kb_assistant.embed.base import Embedder
@@ -183,17 +182,8 @@ class WordingMatcher:
 
     def _agrees(self, entry: WordingRow, hits: list[Hit]) -> bool:
         top = hits[: self.config.agreement_depth]
-        for citation in entry.citations:
-            for hit in top:
-                named = citation.document == hit.doc_number or canonical_title(
-                    citation.document
-                ) == canonical_title(hit.title)
-                if not named:
-                    continue
-                if citation.article and hit.article == citation.article:
-                    return True
-                if citation.section and hit.heading.endswith(citation.section):
-                    return True
-                if not citation.article and not citation.section:
-                    return True
-        return False
+        return any(
+            citation.names(hit.title, hit.doc_number) and citation.points_at(hit.article, hit.heading)
+            for citation in entry.citations
+            for hit in top
+        )

@@ -14,7 +14,6 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-from ingest.metadata import canonical_title
 from kb_assistant.model import OPEN_END, OPEN_START
 from kb_assistant.store.catalog import Catalog, VersionRow, WordingRow
 
@@ -170,10 +169,7 @@ def compare_articles(old: dict[str, str], new: dict[str, str]) -> list[ArticleCh
 def _cites(entry: WordingRow, version: VersionRow, labels: set[str] | None) -> bool:
     """Does the entry cite one of `labels` of this document (any article when None)?"""
     for citation in entry.citations:
-        same_doc = citation.document == version.doc_number or canonical_title(
-            citation.document
-        ) == canonical_title(version.title)
-        if not same_doc:
+        if not citation.names(version.title, version.doc_number):
             continue
         cited = citation.article or citation.section
         if labels is None or cited is None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ingest.metadata import canonical_title
+from ingest.wording import WordingCitation
 from kb_assistant.answer.model import Answer, AnswerMode
 from kb_assistant.dates import parse_date
 from kb_assistant.errors import InputError
@@ -119,16 +119,12 @@ def load_answer_set(path: Path) -> list[AnswerCase]:
 
 
 def cites(hit: Hit, expected: dict[str, str]) -> bool:
-    document = str(expected.get("document", "")).strip().strip("《》")
-    if document not in (hit.doc_number or "", hit.title) and canonical_title(document) != canonical_title(
-        hit.title
-    ):
-        return False
-    if expected.get("article"):
-        return hit.article == expected["article"]
-    if expected.get("section"):
-        return hit.heading.split(" / ")[-1].strip().endswith(expected["section"])
-    return True
+    citation = WordingCitation(
+        str(expected.get("document", "")).strip().strip("《》"),
+        expected.get("article"),
+        expected.get("section"),
+    )
+    return citation.names(hit.title, hit.doc_number) and citation.points_at(hit.article, hit.heading)
 
 
 def _problems(case: AnswerCase, answer: Answer) -> list[str]:

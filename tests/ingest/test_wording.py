@@ -98,3 +98,13 @@ def test_parse_wording_defaults_region_and_strips_title_line():
         "x.md",
     )
     assert (entry.region, entry.answer, entry.citations[0].label()) == ("全国", "Answer.", "《d》")
+
+
+def test_wording_citation_names_document_and_points_at_part():
+    article = WordingCitation("中华人民共和国社会保险法", article="第五十八条")
+    assert article.names("社会保险法", None) and not article.names("劳动法", None)
+    assert article.points_at("第五十八条", "第八章") and not article.points_at("第五十九条", "第八章")
+    section = WordingCitation("常德12333知识库-SYB-001", section="一、国家规定的产假")
+    assert section.names("女职工产假天数", "常德12333知识库-SYB-001")
+    assert section.points_at(None, "生育 / 一、国家规定的产假") and not section.points_at(None, "二、其他")
+    assert WordingCitation("某办法").points_at("第三条", "")
