@@ -9,8 +9,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import replace
 from datetime import date
-from threading import Lock
-from weakref import WeakKeyDictionary
 
 from ingest.metadata import canonical_title
 from ingest.wording import WordingCitation
@@ -20,22 +18,19 @@ from kb_assistant.store.snapshot import ReleaseSnapshot, region_applies
 
 __all__ = ["CitationResolver"]
 
-_INDEXES: WeakKeyDictionary[ReleaseSnapshot, dict[str, list[int]]] = WeakKeyDictionary()
-_LOCK = Lock()
+
+def _index_documents(snapshot: ReleaseSnapshot) -> dict[str, list[int]]:
+    """Row indexes by document number and by canonical title."""
+    built: dict[str, list[int]] = defaultdict(list)
+    for i, row in enumerate(snapshot.rows):
+        built[canonical_title(row.title)].append(i)
+        if row.doc_number:
+            built[row.doc_number.strip()].append(i)
+    return dict(built)
 
 
 def _by_document(snapshot: ReleaseSnapshot) -> dict[str, list[int]]:
-    """Row indexes by document number and by canonical title, built once per release."""
-    with _LOCK:
-        index = _INDEXES.get(snapshot)
-        if index is None:
-            built: dict[str, list[int]] = defaultdict(list)
-            for i, row in enumerate(snapshot.rows):
-                built[canonical_title(row.title)].append(i)
-                if row.doc_number:
-                    built[row.doc_number.strip()].append(i)
-            index = _INDEXES[snapshot] = dict(built)
-        return index
+    return snapshot.derived("rows_by_document", _index_documents)
 
 
 class CitationResolver:

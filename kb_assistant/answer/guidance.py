@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from datetime import date
-from threading import Lock
-from weakref import WeakKeyDictionary
 
 from kb_assistant.answer.extractive import split_sentences
 from kb_assistant.answer.model import Verbosity
@@ -23,19 +21,16 @@ __all__ = ["GuidanceFinder"]
 _HANDLING = re.compile(r"办理|申请|渠道|材料|流程|怎么办|去哪|途径|手续")
 _INTERNAL = re.compile(r"接听要点|坐席|内部")
 
-_BY_VERSION: WeakKeyDictionary[ReleaseSnapshot, dict[str, list[int]]] = WeakKeyDictionary()
-_LOCK = Lock()
+
+def _index_versions(snapshot: ReleaseSnapshot) -> dict[str, list[int]]:
+    built: dict[str, list[int]] = defaultdict(list)
+    for i, row in enumerate(snapshot.rows):
+        built[row.version_id].append(i)
+    return dict(built)
 
 
 def _rows_by_version(snapshot: ReleaseSnapshot) -> dict[str, list[int]]:
-    with _LOCK:
-        index = _BY_VERSION.get(snapshot)
-        if index is None:
-            built: dict[str, list[int]] = defaultdict(list)
-            for i, row in enumerate(snapshot.rows):
-                built[row.version_id].append(i)
-            index = _BY_VERSION[snapshot] = dict(built)
-        return index
+    return snapshot.derived("rows_by_version", _index_versions)
 
 
 class GuidanceFinder:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, timedelta
-from threading import Lock
-from weakref import WeakKeyDictionary
 
 from kb_assistant.model import Hit
 from kb_assistant.store.snapshot import ReleaseSnapshot
@@ -19,24 +17,21 @@ __all__ = ["NOTICE_DAYS", "ChangeBanner"]
 
 NOTICE_DAYS = 90
 
-_INDEX: WeakKeyDictionary[ReleaseSnapshot, tuple[dict[str, str], dict[str, set[tuple[int, int]]]]] = (
-    WeakKeyDictionary()
-)
-_LOCK = Lock()
+Spans = tuple[dict[str, str], dict[str, set[tuple[int, int]]]]
 
 
-def _windows_by_doc(snapshot: ReleaseSnapshot) -> tuple[dict[str, str], dict[str, set[tuple[int, int]]]]:
+def _index_windows(snapshot: ReleaseSnapshot) -> Spans:
     """version id → doc key, and doc key → {(valid_from, valid_to)} as ordinals."""
-    with _LOCK:
-        cached = _INDEX.get(snapshot)
-        if cached is None:
-            doc_of: dict[str, str] = {}
-            spans: dict[str, set[tuple[int, int]]] = defaultdict(set)
-            for i, row in enumerate(snapshot.rows):
-                doc_of[row.version_id] = row.doc_key
-                spans[row.doc_key].add((int(snapshot.valid_from[i]), int(snapshot.valid_to[i])))
-            cached = _INDEX[snapshot] = (doc_of, dict(spans))
-        return cached
+    doc_of: dict[str, str] = {}
+    spans: dict[str, set[tuple[int, int]]] = defaultdict(set)
+    for i, row in enumerate(snapshot.rows):
+        doc_of[row.version_id] = row.doc_key
+        spans[row.doc_key].add((int(snapshot.valid_from[i]), int(snapshot.valid_to[i])))
+    return doc_of, dict(spans)
+
+
+def _windows_by_doc(snapshot: ReleaseSnapshot) -> Spans:
+    return snapshot.derived("windows_by_document", _index_windows)
 
 
 def _cn(day: date) -> str:

@@ -14,8 +14,6 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from threading import Lock
-from weakref import WeakKeyDictionary
 
 from ingest.numerals import article_label, parse_numeral
 from kb_assistant.retrieve.citations import article_citations, document_names
@@ -103,14 +101,6 @@ def _neighbours(row: RowMeta) -> tuple[ArticleKey, ...]:
         return ()  # 第十六条之一, numbers out of range: no arithmetic on the label
 
 
-# Links depend only on the release's rows: computed once per snapshot.
-_LINKS: WeakKeyDictionary[ReleaseSnapshot, ArticleLinks] = WeakKeyDictionary()
-_LINKS_LOCK = Lock()
-
-
 def links_for(snapshot: ReleaseSnapshot) -> ArticleLinks:
-    with _LINKS_LOCK:
-        links = _LINKS.get(snapshot)
-        if links is None:
-            links = _LINKS[snapshot] = ArticleLinks(snapshot.rows)
-        return links
+    """Links depend only on the release's rows: computed once per snapshot."""
+    return snapshot.derived("article_links", lambda s: ArticleLinks(s.rows))

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from threading import Lock
 from typing import Protocol, runtime_checkable
-from weakref import WeakKeyDictionary
 
 import numpy as np
 
@@ -131,20 +129,16 @@ def _analysed(analyzer: Analyzer, thesaurus: Thesaurus | None, query: str) -> tu
     return tuple(analyzer(thesaurus.expand(query) if thesaurus is not None else query))
 
 
-_MATRICES: WeakKeyDictionary[ReleaseSnapshot, np.ndarray] = WeakKeyDictionary()
-_MATRICES_LOCK = Lock()
-
-
 def release_matrix(snapshot: ReleaseSnapshot, vectors: VectorStore) -> np.ndarray:
     """The release's vectors in row order, loaded once per snapshot."""
-    with _MATRICES_LOCK:
-        matrix = _MATRICES.get(snapshot)
-        if matrix is None:
-            hashes = list(snapshot.rows_by_hash)
-            fetched = vectors.fetch(hashes)
-            matrix = np.zeros((len(snapshot.rows), fetched.shape[1] if fetched.size else 0), dtype=np.float32)
-            for chunk_hash, vector in zip(hashes, fetched, strict=True):
-                matrix[snapshot.rows_by_hash[chunk_hash]] = vector
-            matrix.setflags(write=False)
-            _MATRICES[snapshot] = matrix
+
+    def load(snapshot: ReleaseSnapshot) -> np.ndarray:
+        hashes = list(snapshot.rows_by_hash)
+        fetched = vectors.fetch(hashes)
+        matrix = np.zeros((len(snapshot.rows), fetched.shape[1] if fetched.size else 0), dtype=np.float32)
+        for chunk_hash, vector in zip(hashes, fetched, strict=True):
+            matrix[snapshot.rows_by_hash[chunk_hash]] = vector
+        matrix.setflags(write=False)
         return matrix
+
+    return snapshot.derived("vector_matrix", load)

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from threading import Lock
-from weakref import WeakKeyDictionary
 
 from kb_assistant.model import OPEN_END, OPEN_START, Hit
 from kb_assistant.retrieve.fusion import FusionMode, fuse
@@ -58,17 +56,11 @@ class PriorConfig:
         return self.article_weight == 0 and self.document_weight == 0 and self.local_penalty == 1
 
 
-# Priors depend only on the release's rows: computed once per snapshot and config.
-_PRIORS: WeakKeyDictionary[ReleaseSnapshot, dict[PriorConfig, DocumentPriors]] = WeakKeyDictionary()
-_PRIORS_LOCK = Lock()
-
-
 def priors_for(snapshot: ReleaseSnapshot, config: PriorConfig) -> DocumentPriors:
-    with _PRIORS_LOCK:
-        per_config = _PRIORS.setdefault(snapshot, {})
-        if config not in per_config:
-            per_config[config] = DocumentPriors(snapshot.rows, config.article_weight, config.document_weight)
-        return per_config[config]
+    """Priors depend only on the release's rows: computed once per snapshot and config."""
+    return snapshot.derived(
+        f"priors:{config}", lambda s: DocumentPriors(s.rows, config.article_weight, config.document_weight)
+    )
 
 
 class HybridSearcher:

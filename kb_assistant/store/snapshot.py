@@ -6,11 +6,13 @@ when a release is published, so a query always reads one complete release.
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -19,6 +21,8 @@ from kb_assistant.store.catalog import Catalog, VersionRow
 from kb_assistant.store.lexical import FIELDS, LexicalIndex
 
 __all__ = ["ReleaseSnapshot", "RowMeta", "region_applies"]
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,8 @@ class ReleaseSnapshot:
         self._regions = regions
         index = {name: i for i, name in enumerate(regions)}
         self.region_codes = np.array([index[r.region] for r in rows], dtype=np.int32)
+        self._derived: dict[str, Any] = {}
+        self._derived_lock = threading.Lock()
         by_hash: dict[str, list[int]] = defaultdict(list)
         for i, r in enumerate(rows):
             by_hash[r.chunk_hash].append(i)
@@ -113,6 +119,14 @@ class ReleaseSnapshot:
                 )
             )
         return cls(release_id, rows, lexical, windows)
+
+    def derived(self, key: str, build: Callable[[ReleaseSnapshot], T]) -> T:
+        """Something computed once from this immutable release (an index of its rows), then reused."""
+        with self._derived_lock:
+            if key not in self._derived:
+                self._derived[key] = build(self)
+            value: T = self._derived[key]
+            return value
 
     def mask(self, as_of: date, region: str | None) -> np.ndarray:
         """Rows in force on `as_of` and applicable to `region` (a boolean array)."""
