@@ -9,10 +9,10 @@ nearest article is far away, is not guessed at.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 from kb_assistant.text.analyzer import Analyzer
+from kb_assistant.text.tables import data_text, tsv_pairs
 from kb_assistant.text.thesaurus import Thesaurus
 
 __all__ = ["Referral", "ScopeGuard"]
@@ -25,25 +25,17 @@ class Referral:
 
 
 def load_referrals(path: Path | None = None) -> list[Referral]:
-    if path is None:
-        text = resources.files("kb_assistant.data").joinpath("referrals.tsv").read_text(encoding="utf-8")
-    else:
-        text = path.read_text(encoding="utf-8")
+    text = data_text("referrals.tsv", path)
     out: list[Referral] = []
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        keywords, sep, message = line.partition("\t")
-        if not sep or not keywords.strip() or not message.strip():
-            raise ValueError(f"referrals line {number}: expected 'keyword[,keyword…]<TAB>message'")
-        out.extend(Referral(k.strip(), message.strip()) for k in keywords.split(",") if k.strip())
+    for keywords, message in tsv_pairs(text, "referrals", "keyword[,keyword…]<TAB>message"):
+        out.extend(Referral(k.strip(), message) for k in keywords.split(",") if k.strip())
     return sorted(out, key=lambda r: -len(r.keyword))
 
 
 def domain_vocabulary(analyzer: Analyzer, thesaurus: Thesaurus) -> frozenset[str]:
     """Words that mark a labour or social-security question: the dictionary and the thesaurus."""
     words: set[str] = set()
-    for line in resources.files("kb_assistant.data").joinpath("userdict.txt").read_text("utf-8").splitlines():
+    for line in data_text("userdict.txt").splitlines():
         if line.split():
             words.add(line.split()[0].lower())
     for lay, statute in thesaurus.entries.items():

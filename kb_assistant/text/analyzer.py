@@ -12,16 +12,13 @@ import hashlib
 import logging
 import re
 import threading
-from importlib import resources
+
+from kb_assistant.text.tables import data_text
 
 __all__ = ["Analyzer"]
 
 _WORD = re.compile(r"[\w\u4e00-\u9fff]", re.UNICODE)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-def _data(name: str) -> str:
-    return resources.files("kb_assistant.data").joinpath(name).read_text(encoding="utf-8")
 
 
 class Analyzer:
@@ -34,8 +31,8 @@ class Analyzer:
 
         jieba.setLogLevel(logging.WARNING)
         self.bigrams = bigrams
-        userdict = _data("userdict.txt")
-        self._stopwords = frozenset(w.strip() for w in _data("stopwords.txt").splitlines() if w.strip())
+        userdict = data_text("userdict.txt")
+        self._stopwords = frozenset(w.strip() for w in data_text("stopwords.txt").splitlines() if w.strip())
         self._fingerprint = hashlib.sha256(
             (userdict + "\0" + "\n".join(sorted(self._stopwords))).encode()
         ).hexdigest()

@@ -6,8 +6,9 @@ data (`data/thesaurus.tsv`), general to the domain, and can be replaced per site
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
+
+from kb_assistant.text.tables import data_text, tsv_pairs
 
 __all__ = ["Thesaurus"]
 
@@ -20,19 +21,13 @@ class Thesaurus:
 
     @classmethod
     def load(cls, path: Path | None = None) -> Thesaurus:
-        if path is None:
-            text = resources.files("kb_assistant.data").joinpath("thesaurus.tsv").read_text(encoding="utf-8")
-        else:
-            text = path.read_text(encoding="utf-8")
+        shape = "lay term<TAB>statute term[,term…]"
         entries: dict[str, tuple[str, ...]] = {}
-        for number, line in enumerate(text.splitlines(), 1):
-            if not line.strip() or line.startswith("#"):
-                continue
-            lay, sep, statute = line.partition("\t")
+        for lay, statute in tsv_pairs(data_text("thesaurus.tsv", path), "thesaurus", shape):
             terms = tuple(t.strip() for t in statute.split(",") if t.strip())
-            if not sep or not lay.strip() or not terms:
-                raise ValueError(f"thesaurus line {number}: expected 'lay term<TAB>statute term[,term…]'")
-            entries[lay.strip().lower()] = terms
+            if not terms:
+                raise ValueError(f"thesaurus entry {lay!r}: expected '{shape}'")
+            entries[lay.lower()] = terms
         return cls(entries)
 
     def expansions(self, text: str) -> list[str]:

@@ -6,8 +6,9 @@ The table is data (`data/typos.tsv`) and a site can replace it.
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
+
+from kb_assistant.text.tables import data_text, tsv_pairs
 
 __all__ = ["TypoCorrector"]
 
@@ -19,19 +20,7 @@ class TypoCorrector:
 
     @classmethod
     def load(cls, path: Path | None = None) -> TypoCorrector:
-        if path is None:
-            text = resources.files("kb_assistant.data").joinpath("typos.tsv").read_text(encoding="utf-8")
-        else:
-            text = path.read_text(encoding="utf-8")
-        table: dict[str, str] = {}
-        for number, line in enumerate(text.splitlines(), 1):
-            if not line.strip() or line.startswith("#"):
-                continue
-            typo, sep, correct = line.partition("\t")
-            if not sep or not typo.strip() or not correct.strip():
-                raise ValueError(f"typos line {number}: expected 'typo<TAB>correct form'")
-            table[typo.strip()] = correct.strip()
-        return cls(table)
+        return cls(dict(tsv_pairs(data_text("typos.tsv", path), "typos", "typo<TAB>correct form")))
 
     def __call__(self, text: str) -> str:
         for typo in self._order:
