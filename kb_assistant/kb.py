@@ -70,6 +70,11 @@ def clean_question(question: str) -> str:
 DRAFT = "draft"
 
 
+def _author(given: str | None) -> str:
+    """Who publishes, for the release history: given, else $KB_AUTHOR, else the login name."""
+    return given or os.environ.get("KB_AUTHOR") or getpass.getuser()
+
+
 def _release_number(value: int | str) -> int:
     try:
         return int(value)
@@ -194,9 +199,8 @@ class KB:
             report = self.gate_report(extra_sets)
             if report is not None and not report.passed:
                 raise GateError(report)
-        who = author or os.environ.get("KB_AUTHOR") or getpass.getuser()
         old = self.catalog.release_windows(latest) if latest is not None else {}
-        result = publisher.publish(author=who, note=note)
+        result = publisher.publish(author=_author(author), note=note)
         if result.created:
             self._record_notices(old, latest, result.release_id)
         return result
@@ -239,8 +243,8 @@ class KB:
             raise NoReleaseError()
         old = self._windows(latest)
         self._windows(release)
-        who = author or os.environ.get("KB_AUTHOR") or getpass.getuser()
-        result = self._publisher().republish(release, who, note or f"rollback to release {release}")
+        note = note or f"rollback to release {release}"
+        result = self._publisher().republish(release, _author(author), note)
         self._record_notices(old, latest, result.release_id)
         return result
 
@@ -384,7 +388,6 @@ class KB:
         day = parse_date(as_of)
         snapshot = self.snapshot(release)
         vector = self.embedder.embed_query(text)  # the search below reuses it from the cache
-        self.composer.summaries = self._change_summaries()
         return self.composer.compose(
             text,
             snapshot,
@@ -396,6 +399,7 @@ class KB:
             level,
             self.llm_answerer if llm else None,
             asked=asked,
+            change_summaries=self._change_summaries(),
         )
 
     def _change_summaries(self) -> dict[tuple[str, str], str]:

@@ -60,7 +60,6 @@ class AnswerComposer:
         self.renderer = renderer
         self.config = config or ComposerConfig()
         self.calculator = RetirementCalculator()
-        self.summaries: dict[tuple[str, str], str] = {}  # (doc_key, effective_from) → change summary
 
     def compose(
         self,
@@ -74,10 +73,14 @@ class AnswerComposer:
         verbosity: Verbosity,
         generator: LLMAnswerer | None = None,
         asked: str | None = None,
+        change_summaries: dict[tuple[str, str], str] | None = None,
     ) -> Answer:
-        """`question` is what is matched (typos corrected); `asked`, what the caller typed."""
+        """`question` is what is matched (typos corrected); `asked`, what the caller typed;
+        `change_summaries` ((doc_key, effective date) → summary) word the change banners."""
         resolver = CitationResolver(snapshot)
-        frame = _Frame(asked or question, question, snapshot, as_of, region, verbosity)
+        frame = _Frame(
+            asked or question, question, snapshot, as_of, region, verbosity, change_summaries or {}
+        )
         if is_retirement_calculation(question):
             result = self.calculator.answer(question, as_of)
             hits, _ = resolver.resolve_all(result.citations, as_of, region)
@@ -198,7 +201,7 @@ class AnswerComposer:
         return self._finish(frame, text, mode, wording_id, cited, confidence, notices)
 
     def banner(self, frame: _Frame, cited: list[Hit]) -> list[str]:
-        return ChangeBanner(frame.snapshot, self.summaries).notices(cited, frame.as_of)
+        return ChangeBanner(frame.snapshot, frame.change_summaries).notices(cited, frame.as_of)
 
     @staticmethod
     def _finish(
@@ -241,6 +244,7 @@ class _Frame:
     as_of: date
     region: str | None
     verbosity: Verbosity
+    change_summaries: dict[tuple[str, str], str]
 
 
 def _nearest_similarity(
