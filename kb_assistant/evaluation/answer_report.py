@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,6 +10,7 @@ from matplotlib.figure import Figure
 
 from kb_assistant.errors import InputError
 from kb_assistant.evaluation.answers import ANSWER_METRICS, AnswerEvalReport
+from kb_assistant.evaluation.report import report_path
 
 __all__ = ["render_answer_markdown", "write_answer_report"]
 
@@ -27,14 +27,8 @@ _LABELS = {
 
 def write_answer_report(report: AnswerEvalReport, out_dir: Path, first_name: str) -> Path:
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        stem = re.sub(r"[^\w.-]+", "_", first_name)
-        base = f"{stamp}-answers-{stem}"
-        md_path, suffix = out_dir / f"{base}.md", 1
-        while md_path.exists():
-            suffix += 1
-            md_path = out_dir / f"{base}-{suffix}.md"
+        md_path = report_path(out_dir, stamp, f"answers-{first_name}")
         png_path = md_path.with_suffix(".png")
         draw_answer_chart(report, png_path)
         md_path.write_text(render_answer_markdown(report, png_path.name), encoding="utf-8")

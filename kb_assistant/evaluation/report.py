@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from kb_assistant.errors import InputError
 from kb_assistant.evaluation.runner import EvalReport, Failure, FileResult
 
-__all__ = ["DEFAULT_REPORT_DIR", "MAX_FAILURES_SHOWN", "write_report"]
+__all__ = ["DEFAULT_REPORT_DIR", "MAX_FAILURES_SHOWN", "report_path", "write_report"]
 
 DEFAULT_REPORT_DIR = Path("eval/reports")
 MAX_FAILURES_SHOWN = 50
@@ -45,15 +45,21 @@ def write_report(report: EvalReport, out_dir: Path = DEFAULT_REPORT_DIR) -> Path
         raise InputError(f"cannot write the report to {out_dir}: {exc}") from exc
 
 
-def _write(report: EvalReport, out_dir: Path) -> Path:
+def report_path(out_dir: Path, stamp: str, name: str) -> Path:
+    """`<out_dir>/<stamp>-<name>.md`, numbered when two runs land in the same second."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    stamp = report.started_at.replace("-", "").replace(":", "")
-    stem = re.sub(r"[^\w.-]+", "_", report.files[0].name) if report.files else "eval"
-    base = f"{stamp}-{stem}"
+    safe = re.sub(r"[^\w.-]+", "_", name)
+    base = f"{stamp}-{safe}"
     md_path, suffix = out_dir / f"{base}.md", 1
-    while md_path.exists() or md_path.with_suffix(".png").exists():  # two runs in the same second
+    while md_path.exists() or md_path.with_suffix(".png").exists():
         suffix += 1
         md_path = out_dir / f"{base}-{suffix}.md"
+    return md_path
+
+
+def _write(report: EvalReport, out_dir: Path) -> Path:
+    stamp = report.started_at.replace("-", "").replace(":", "")
+    md_path = report_path(out_dir, stamp, report.files[0].name if report.files else "eval")
     png_path = md_path.with_suffix(".png")
     draw_chart(report, png_path)
     md_path.write_text(render_markdown(report, png_path.name), encoding="utf-8")
