@@ -108,6 +108,12 @@ CREATE TABLE IF NOT EXISTS question_vectors(
 """
 
 
+INSERT_VERSION = (
+    "INSERT OR IGNORE INTO versions(version_id, doc_key, title, doc_number, issuer, region, level,"
+    " effective_from, effective_to, supersedes, topics, source, format, chunk_count, ingested_at)"
+)
+
+
 @dataclass(frozen=True)
 class VersionRow:
     seq: int
@@ -242,10 +248,7 @@ class Catalog:
         now = utc_now()
         with self.transaction() as conn:
             conn.execute(
-                "INSERT OR IGNORE INTO versions(version_id, doc_key, title, doc_number, issuer, region,"
-                " level, effective_from, effective_to, supersedes, topics, source, format, chunk_count,"
-                " ingested_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                INSERT_VERSION + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     version_id,
                     doc_key,
@@ -294,9 +297,7 @@ class Catalog:
         citations = [[c.document, c.article, c.section] for c in entry.citations]
         with self.transaction() as conn:
             conn.execute(
-                "INSERT OR IGNORE INTO versions(version_id, doc_key, title, doc_number, issuer, region,"
-                " level, effective_from, effective_to, supersedes, topics, source, format, chunk_count,"
-                " ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', '[]', ?, 'wording', 0, ?)",
+                INSERT_VERSION + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', '[]', ?, 'wording', 0, ?)",
                 (
                     version_id,
                     wording_doc_key(entry.wording_id, entry.status),
@@ -472,11 +473,9 @@ class Catalog:
         now = utc_now()
         with self.transaction() as conn:
             conn.execute(
-                "INSERT OR IGNORE INTO versions(version_id, doc_key, title, doc_number, issuer, region,"
-                " level, effective_from, effective_to, supersedes, topics, source, format, chunk_count,"
-                " ingested_at)"
-                " SELECT ?, doc_key, title, doc_number, issuer, region, level, effective_from, ?, supersedes,"
-                " topics, source, format, chunk_count, ? FROM versions WHERE version_id = ?",
+                INSERT_VERSION
+                + " SELECT ?, doc_key, title, doc_number, issuer, region, level, effective_from, ?,"
+                " supersedes, topics, source, format, chunk_count, ? FROM versions WHERE version_id = ?",
                 (new_id, effective_to.isoformat(), now, version_id),
             )
             conn.execute(
