@@ -2,6 +2,7 @@
 "use strict";
 
 (function () {
+  const { el, cnDate, detailText } = window.kb;
   const STORE_KEY = "kb.admin.apiKey";
   const METRICS = {
     questions: "题数",
@@ -38,17 +39,7 @@
     }
   }
 
-  function el(tag, className, text) {
-    const node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    return node;
-  }
 
-  function cnDate(iso) {
-    const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || "");
-    return m ? `${Number(m[1])}年${Number(m[2])}月${Number(m[3])}日` : "";
-  }
 
   function cnTime(iso) {
     const when = new Date(iso);
@@ -96,15 +87,6 @@
 
   // ---- API ------------------------------------------------------------------------------------
 
-  function detailText(body) {
-    const detail = body && body.detail;
-    if (Array.isArray(detail)) {
-      return detail
-        .map((d) => [d.loc && d.loc.slice(1).join("."), d.msg].filter(Boolean).join(": "))
-        .join("；");
-    }
-    return detail ? String(detail) : "";
-  }
 
   function problem(status, body) {
     const detail = detailText(body);

@@ -2,24 +2,14 @@
 "use strict";
 
 (function () {
+  const { el, cnDate } = window.kb;
   const form = document.getElementById("ask-form");
   const input = document.getElementById("question");
   const send = document.getElementById("send");
   const messages = document.getElementById("messages");
   const suggestions = document.getElementById("suggestions");
 
-  function el(tag, className, text) {
-    const node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    return node;
-  }
 
-  // "2025-06-01" → "2025年6月1日", read as a calendar date (no time zone shift).
-  function cnDate(iso) {
-    const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || "");
-    return m ? `${Number(m[1])}年${Number(m[2])}月${Number(m[3])}日` : "";
-  }
 
   function addMessage(who) {
     const item = el("li", `msg ${who}`);

@@ -2,6 +2,7 @@
 "use strict";
 
 (function () {
+  const { el, cnDate, detailText } = window.kb;
   const STORE_KEY = "kb.console.apiKey";
   const STORE_AGENT = "kb.console.agentId";
   const NOTICE_REFRESH_MS = 5 * 60 * 1000;
@@ -44,17 +45,7 @@
   let current = null; // the answer on screen
   let showAllNotices = false;
 
-  function el(tag, className, text) {
-    const node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    return node;
-  }
 
-  function cnDate(iso) {
-    const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || "");
-    return m ? `${Number(m[1])}年${Number(m[2])}月${Number(m[3])}日` : "";
-  }
 
   // ---- API ------------------------------------------------------------------------------------
 
@@ -67,16 +58,6 @@
     return out;
   }
 
-  // FastAPI's validation errors carry a list of problems instead of a sentence.
-  function detailText(body) {
-    const detail = body && body.detail;
-    if (Array.isArray(detail)) {
-      return detail
-        .map((d) => [d.loc && d.loc.slice(1).join("."), d.msg].filter(Boolean).join(": "))
-        .join("；");
-    }
-    return detail ? String(detail) : "";
-  }
 
   function problem(statusCode, body) {
     const detail = detailText(body);
