@@ -1,30 +1,7 @@
-from datetime import date
-
 import pytest
 
 from kb_assistant.retrieve.links import ArticleLinks, LinkConfig
-from kb_assistant.store.snapshot import RowMeta
-
-
-def row(doc: str, article: str | None, text: str, position: int = 0) -> RowMeta:
-    return RowMeta(
-        version_id=doc,
-        position=position,
-        chunk_hash=f"{doc}{article}{position}",
-        doc_key=doc,
-        title=f"中华人民共和国{doc}",
-        doc_number=None,
-        article=article,
-        heading="",
-        text=text,
-        region="全国",
-        source="x.md",
-        valid_from=date(2000, 1, 1),
-        valid_to=date(9999, 12, 31),
-        effective_from=None,
-        effective_to=None,
-    )
-
+from tests.kb_assistant.retrieve.rows import row
 
 ROWS = [
     row("劳动合同法", "第一条", "第一条 为了完善劳动合同制度，制定本法。"),

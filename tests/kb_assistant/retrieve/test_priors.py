@@ -1,32 +1,9 @@
-from datetime import date
-
 import numpy as np
 import pytest
 
 from kb_assistant.retrieve.priors import DocumentPriors
 from kb_assistant.retrieve.search import PriorConfig
-from kb_assistant.store.snapshot import RowMeta
-
-
-def row(doc: str, article: str | None, text: str, region: str = "全国", title: str | None = None) -> RowMeta:
-    return RowMeta(
-        version_id=doc,
-        position=0,
-        chunk_hash=f"{doc}{article}",
-        doc_key=doc,
-        title=title or f"中华人民共和国{doc}",
-        doc_number=None,
-        article=article,
-        heading="",
-        text=text,
-        region=region,
-        source="x.md",
-        valid_from=date(2000, 1, 1),
-        valid_to=date(9999, 12, 31),
-        effective_from=None,
-        effective_to=None,
-    )
-
+from tests.kb_assistant.retrieve.rows import row
 
 ROWS = [
     row("劳动合同法", "第四十六条", "第四十六条 有下列情形之一的，用人单位应当向劳动者支付经济补偿。"),
