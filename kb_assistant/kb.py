@@ -19,6 +19,7 @@ from kb_assistant.answer.generated import LLMAnswerer, make_chat_model
 from kb_assistant.answer.model import Answer, Verbosity
 from kb_assistant.answer.render import AnswerRenderer
 from kb_assistant.answer.scope import ScopeGuard, load_referrals
+from kb_assistant.answer.sections import KnowledgeSectionPicker
 from kb_assistant.answer.wording import WordingMatcher
 from kb_assistant.changes.diff import ReleaseDiff, diff_windows
 from kb_assistant.changes.gate import GateReport, PublishGate
@@ -433,6 +434,7 @@ class KB:
                     SentenceExtractor(words, self.thesaurus),
                     ScopeGuard(words, self.thesaurus, referrals),
                     AnswerRenderer(self.settings.prompts_dir),
+                    KnowledgeSectionPicker(words, self.thesaurus),
                 )
             return self._composer
 

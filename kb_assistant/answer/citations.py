@@ -6,6 +6,7 @@ article as it stands in the release on the date asked about, or nothing at all.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import replace
 from datetime import date
@@ -16,7 +17,26 @@ from kb_assistant.model import Hit
 from kb_assistant.retrieve.search import to_hit
 from kb_assistant.store.snapshot import ReleaseSnapshot, region_applies
 
-__all__ = ["CitationResolver"]
+__all__ = ["CitationResolver", "noted_citations", "sentence_basis"]
+
+_NOTE = re.compile(r"（依据：([^（）]*)）")
+_NOTED_DOCUMENT = re.compile(r"《([^》]+)》([^《；]*)")
+_NOTED_PART = re.compile(r"第[一二三四五六七八九十百零〇两\d]+[条项]")
+
+
+def noted_citations(text: str) -> tuple[WordingCitation, ...]:
+    """The articles named in a knowledge article's source notes, （依据：《X》第N条、第M条；《Y》）,
+    in the order written; a document named without an article is cited as a whole."""
+    out: list[WordingCitation] = []
+    for note in _NOTE.finditer(text):
+        for document in _NOTED_DOCUMENT.finditer(note.group(1)):
+            name = document.group(1).strip()
+            parts = _NOTED_PART.findall(document.group(2))
+            for part in parts or [None]:
+                citation = WordingCitation(name, part, None)
+                if citation not in out:
+                    out.append(citation)
+    return tuple(out)
 
 
 def _index_documents(snapshot: ReleaseSnapshot) -> dict[str, list[int]]:
@@ -31,6 +51,17 @@ def _index_documents(snapshot: ReleaseSnapshot) -> dict[str, list[int]]:
 
 def _by_document(snapshot: ReleaseSnapshot) -> dict[str, list[int]]:
     return snapshot.derived("rows_by_document", _index_documents)
+
+
+def sentence_basis(text: str, sentence: str) -> tuple[WordingCitation, ...]:
+    """What a quoted sentence of a knowledge section rests on: the first source note at or
+    after it in its paragraph (a note closes an item, which may span sentences split at ；)."""
+    start = text.find(sentence)
+    if start < 0:
+        return noted_citations(sentence)
+    end = text.find("\n", start)
+    note = _NOTE.search(text, start, len(text) if end < 0 else end)
+    return noted_citations(note.group(0)) if note else ()
 
 
 class CitationResolver:

@@ -16,8 +16,9 @@ from datetime import date
 import numpy as np
 
 from ingest.model import sha256_hex
+from ingest.wording import WordingCitation
 from kb_assistant.answer.calculator import RetirementCalculator
-from kb_assistant.answer.citations import CitationResolver
+from kb_assistant.answer.citations import CitationResolver, sentence_basis
 from kb_assistant.answer.extractive import Quote, SentenceExtractor
 from kb_assistant.answer.facts import is_retirement_calculation
 from kb_assistant.answer.generated import LLMAnswerer
@@ -25,6 +26,7 @@ from kb_assistant.answer.guidance import GuidanceFinder
 from kb_assistant.answer.model import Answer, AnswerMode, Verbosity
 from kb_assistant.answer.render import AnswerRenderer, BasisLine, chinese_date, citation_label, version_label
 from kb_assistant.answer.scope import ScopeGuard
+from kb_assistant.answer.sections import KnowledgeSectionPicker
 from kb_assistant.answer.wording import WordingMatcher
 from kb_assistant.changes.banner import ChangeBanner
 from kb_assistant.model import Hit
@@ -39,10 +41,13 @@ OUT_OF_SCOPE = "这个问题超出了人社政策知识库的答复范围，暂�
 @dataclass(frozen=True)
 class ComposerConfig:
     search_k: int = 10  # hits an extractive answer may quote from
+    basis_articles: int = 2  # articles quoted beside a knowledge section, from its source notes
 
     def __post_init__(self) -> None:
         if not 1 <= self.search_k <= 100:
             raise ValueError(f"search_k must be between 1 and 100, got {self.search_k}")
+        if self.basis_articles < 1:
+            raise ValueError(f"basis_articles must be >= 1, got {self.basis_articles}")
 
 
 class AnswerComposer:
@@ -52,10 +57,12 @@ class AnswerComposer:
         extractor: SentenceExtractor,
         scope: ScopeGuard,
         renderer: AnswerRenderer,
+        sections: KnowledgeSectionPicker,
         config: ComposerConfig | None = None,
     ) -> None:
         self.searcher = searcher
         self.extractor = extractor
+        self.sections = sections
         self.scope = scope
         self.renderer = renderer
         self.config = config or ComposerConfig()
@@ -79,7 +86,15 @@ class AnswerComposer:
         `change_summaries` ((doc_key, effective date) → summary) word the change banners."""
         resolver = CitationResolver(snapshot)
         frame = _Frame(
-            asked or question, question, snapshot, as_of, region, verbosity, change_summaries or {}
+            asked or question,
+            question,
+            snapshot,
+            as_of,
+            region,
+            verbosity,
+            change_summaries or {},
+            query_vector,
+            release_matrix,
         )
         if is_retirement_calculation(question):
             result = self.calculator.answer(question, as_of)
@@ -107,7 +122,7 @@ class AnswerComposer:
                 match.entry.answer,
                 basis,
                 cited,
-                round(min(1.0, match.score / 1.5), 4),
+                round(min(1.0, match.score / matcher.config.max_score), 4),
                 wording_id=match.entry.wording_id,
             )
 
@@ -131,29 +146,21 @@ class AnswerComposer:
     def _extractive(
         self, frame: _Frame, hits: list[Hit], nearest: float, notices: list[str] | None = None
     ) -> Answer:
-        """Quote the best knowledge article (written to be read out) and the best statute article.
+        """Quote the knowledge section that answers the question, and the article it rests on.
 
-        Search ranks statutes first (their citations make them central); agents need both the
-        plain explanation and the article it rests on, so one of each kind is quoted when the
-        hits hold one that shares words with the question.
+        Agents need both the plain explanation and its legal basis. The basis is the article
+        the quoted sentences name in their source notes (（依据：…）), so the quotes agree;
+        without one, the best search hit outside the knowledge base that shares words with
+        the question.
         """
-        guide: Quote | None = None
-        statute: Quote | None = None
-        for hit in hits:  # quote lazily: most answers find both kinds in the first few hits
-            if (guide if hit.article is None else statute) is not None:
-                continue
-            quote = self.extractor.quote(frame.matched, hit)
-            if quote.overlap > 0:
-                if hit.article is None:
-                    guide = quote
-                else:
-                    statute = quote
-            if guide is not None and statute is not None:
-                break
-        found = [q for q in (guide, statute) if q is not None]
+        guide = self._guide(frame, hits)
+        sources = self._noted_sources(frame, guide, hits) if guide is not None else []
+        if not sources:
+            searched = self._searched_source(frame, hits)
+            sources = [searched] if searched is not None else []
+        found = [q for q in (guide, *sources) if q is not None]
         picked = found or [self.extractor.quote(frame.matched, hits[0])]
-        chosen = [q.hit for q in picked]
-        cited = [replace(h, rank=i) for i, h in enumerate(chosen, 1)]
+        cited = [replace(q.hit, rank=i) for i, q in enumerate(picked, 1)]
         basis = [BasisLine(citation_label(q.hit), version_label(q.hit), q.text) for q in picked]
         conclusion = picked[0].text
         guidance = GuidanceFinder(frame.snapshot).find(cited, frame.as_of, frame.verbosity)
@@ -167,6 +174,37 @@ class AnswerComposer:
             guidance=guidance,
             notices=notices,
         )
+
+    def _guide(self, frame: _Frame, hits: list[Hit]) -> Quote | None:
+        section = self.sections.pick(
+            frame.snapshot, frame.matched, frame.vector, frame.matrix, frame.as_of, frame.region, hits
+        )
+        if section is None:
+            return None
+        quote = self.extractor.quote(frame.matched, section)
+        return quote if quote.overlap > 0 else None
+
+    def _noted_sources(self, frame: _Frame, guide: Quote, hits: list[Hit]) -> list[Quote]:
+        """The articles the quoted sentences rest on (their source notes), those the search
+        ranked higher first, at most `basis_articles`."""
+        noted: list[WordingCitation] = []
+        for sentence in guide.sentences:
+            noted.extend(c for c in sentence_basis(guide.hit.text, sentence) if c not in noted)
+        resolved, _ = CitationResolver(frame.snapshot).resolve_all(tuple(noted), frame.as_of, frame.region)
+        searched = {(h.version_id, h.article, h.heading): h.rank for h in hits}
+        resolved.sort(
+            key=lambda h: (searched.get((h.version_id, h.article, h.heading), len(hits) + h.rank), h.rank)
+        )
+        return [self.extractor.quote(frame.matched, h) for h in resolved[: self.config.basis_articles]]
+
+    def _searched_source(self, frame: _Frame, hits: list[Hit]) -> Quote | None:
+        for hit in hits:
+            if self.sections.is_knowledge(frame.snapshot, hit):
+                continue
+            quote = self.extractor.quote(frame.matched, hit)
+            if quote.overlap > 0:
+                return quote
+        return None
 
     def _escalate(self, frame: _Frame, message: str, confidence: float) -> Answer:
         text = self.renderer.escalate(message, frame.as_of, frame.verbosity)
@@ -245,6 +283,8 @@ class _Frame:
     region: str | None
     verbosity: Verbosity
     change_summaries: dict[tuple[str, str], str]
+    vector: np.ndarray  # the question's embedding
+    matrix: np.ndarray  # the release's vectors in row order
 
 
 def _nearest_similarity(

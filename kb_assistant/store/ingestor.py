@@ -9,6 +9,7 @@ redoes only the files whose rows are missing.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +25,14 @@ from kb_assistant.store.catalog import Catalog
 from kb_assistant.store.question_vectors import QuestionVectors
 from kb_assistant.store.vectors import VectorStore
 
-__all__ = ["Ingestor", "ProgressCallback", "answer_passage", "embedded_text", "indexed_text"]
+__all__ = [
+    "Ingestor",
+    "ProgressCallback",
+    "answer_passage",
+    "answer_sentences",
+    "embedded_text",
+    "indexed_text",
+]
 
 # (stage, done, total): stage is "parse" or "embed".
 ProgressCallback = Callable[[str, int, int], None]
@@ -49,6 +57,13 @@ def embedded_text(chunk: Chunk) -> str:
 def answer_passage(topic: str, answer: str) -> str:
     """What is embedded for a wording entry's answer (compared with callers' questions)."""
     return f"{topic}\n{answer}"
+
+
+def answer_sentences(answer: str) -> list[str]:
+    """The sentences of a wording answer, each embedded on its own: a caller asking about one
+    fact of a long answer matches the sentence that states it better than the whole answer."""
+    parts = (p.strip() for p in re.split(r"(?<=[。；！？])", answer))
+    return [p for p in parts if len(p) > 4]
 
 
 def file_hash(path: Path) -> str:
@@ -151,6 +166,7 @@ class Ingestor:
         vectors = QuestionVectors(self.catalog, self.embedder)
         vectors.matrix(entry.questions)
         vectors.matrix([answer_passage(entry.topic, entry.answer)], as_passages=True)
+        vectors.matrix(answer_sentences(entry.answer), as_passages=True)
         self.catalog.add_wording(entry, fhash, key_path)
         report.added.append(
             {

