@@ -19,10 +19,9 @@ from typing import Any
 
 from ingest.model import ParsedDocument, sha256_hex
 from ingest.wording import WordingCitation, WordingEntry
+from kb_assistant.store.migrations import SCHEMA_VERSION, migrate
 
 __all__ = ["Catalog", "ChunkRow", "VersionRow", "WordingRow", "wording_doc_key"]
-
-SCHEMA_VERSION = "1"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS schema_info(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -183,12 +182,14 @@ class Catalog:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
+        fresh = not path.exists() or path.stat().st_size == 0
         self.conn.executescript(SCHEMA)  # idempotent; executescript manages its own commit
         with self.transaction() as conn:
             conn.execute(
                 "INSERT OR IGNORE INTO schema_info(key, value) VALUES ('schema_version', ?)",
-                (SCHEMA_VERSION,),
+                (SCHEMA_VERSION if fresh else "1",),
             )
+        migrate(self.conn)
 
     @property
     def conn(self) -> sqlite3.Connection:
