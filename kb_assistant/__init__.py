@@ -12,6 +12,7 @@ from kb_assistant.errors import (
     InputError,
     KBError,
     NoReleaseError,
+    RefusedQuestionError,
     StoreError,
     UnknownReleaseError,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "InputError",
     "KBError",
     "NoReleaseError",
+    "RefusedQuestionError",
     "Release",
     "SearchResult",
     "Settings",

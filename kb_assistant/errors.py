@@ -7,7 +7,8 @@ prints or exits. The tree::
      ├── ConfigError            settings that cannot work (bad embedder name, bad KB_DIR)
      ├── InputError             a request the library cannot serve as asked
      │    ├── BadDateError      a date that is not YYYY-MM-DD
-     │    └── BadFileError      a file that cannot be ingested (path + reason)
+     │    ├── BadFileError      a file that cannot be ingested (path + reason)
+     │    └── RefusedQuestionError  a question holding instructions to the assistant
      ├── StoreError             the store is not in the state the request needs
      │    ├── NoReleaseError    nothing has been published yet
      │    └── UnknownReleaseError
@@ -27,6 +28,7 @@ __all__ = [
     "InputError",
     "KBError",
     "NoReleaseError",
+    "RefusedQuestionError",
     "StoreError",
     "UnknownReleaseError",
 ]
@@ -55,6 +57,10 @@ class BadFileError(InputError):
         super().__init__(f"{path}: {reason}")
         self.path = Path(path)
         self.reason = reason
+
+
+class RefusedQuestionError(InputError):
+    """Not answered on purpose: an evaluation counts it as an escalation, not a crash."""
 
 
 class StoreError(KBError):

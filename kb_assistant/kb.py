@@ -30,7 +30,13 @@ from kb_assistant.dates import parse_date
 from kb_assistant.embed.base import Embedder, make_embedder
 from kb_assistant.embed.cache import CachedQueryEmbedder
 from kb_assistant.embed.pool import PassagePool
-from kb_assistant.errors import GateError, InputError, NoReleaseError, UnknownReleaseError
+from kb_assistant.errors import (
+    GateError,
+    InputError,
+    NoReleaseError,
+    RefusedQuestionError,
+    UnknownReleaseError,
+)
 from kb_assistant.model import IngestReport, Release, SearchResult
 from kb_assistant.retrieve.langchain import KBRetriever
 from kb_assistant.retrieve.pipeline import SEARCH_METHODS, build_searcher
@@ -62,7 +68,7 @@ def clean_question(question: str) -> str:
         raise InputError(f"question too long: {len(text)} characters (at most {MAX_QUESTION_CHARS})")
     phrase = find_injection(text)
     if phrase:
-        raise InputError(
+        raise RefusedQuestionError(
             f"the question holds instructions to the assistant ({phrase!r}): ask the policy question only"
         )
     return text

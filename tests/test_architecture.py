@@ -85,6 +85,7 @@ def test_public_surface_is_explicit():
             "InputError",
             "KBError",
             "NoReleaseError",
+            "RefusedQuestionError",
             "Release",
             "SearchResult",
             "Settings",

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from ingest.wording import WordingCitation
 from kb_assistant.answer.model import Answer, AnswerMode
 from kb_assistant.dates import parse_date
-from kb_assistant.errors import InputError
+from kb_assistant.errors import InputError, RefusedQuestionError
 from kb_assistant.model import Hit
 from kb_assistant.store.snapshot import ReleaseSnapshot
 
@@ -197,7 +197,10 @@ def evaluate_answers(
         rows = []
         for case in cases:
             start = time.perf_counter()
-            answer = kb.ask(case.query, case.as_of, case.region, pinned)
+            try:
+                answer = kb.ask(case.query, case.as_of, case.region, pinned)
+            except RefusedQuestionError as exc:  # no answer given: the agent takes it over
+                answer = _refused(case, snapshot.release_id, str(exc))
             times.append((time.perf_counter() - start) * 1000)
             report.foreign_citations += _foreign(live, snapshot, answer)
             problems = _problems(case, answer)
@@ -225,6 +228,11 @@ def evaluate_answers(
             "p95": round(ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))], 2),
         }
     return report
+
+
+def _refused(case: AnswerCase, release: int, message: str) -> Answer:
+    day = parse_date(case.as_of).isoformat()
+    return Answer(case.query, message, AnswerMode.ESCALATE, None, [], release, day)
 
 
 def _foreign(live: dict[str, set[str]], snapshot: ReleaseSnapshot, answer: Answer) -> int:
