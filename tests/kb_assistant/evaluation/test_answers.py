@@ -108,7 +108,7 @@ def test_load_answer_set_rejects_unknown_mode(tmp_path: Path):
 
 def test_repository_answer_sets_are_well_formed():
     root = Path(__file__).resolve().parents[3] / "eval"
-    sets = sorted(root.glob("answers_*.jsonl")) + [root / "holdout_answers.jsonl"]
+    sets = [*sorted(root.glob("answers_*.jsonl")), root / "holdout_answers.jsonl"]
     cases = [c for path in sets for c in load_answer_set(path)]
     assert len(cases) >= 210
     assert len({c.id for c in cases}) == len(cases)
