@@ -176,11 +176,12 @@ class AnswerComposer:
         )
 
     def _guide(self, frame: _Frame, hits: list[Hit]) -> Quote | None:
-        section = self.sections.pick(
-            frame.snapshot, frame.matched, frame.vector, frame.matrix, frame.as_of, frame.region, hits
+        ranked = self.sections.rank(
+            frame.snapshot, frame.matched, frame.vector, frame.matrix, frame.as_of, frame.region, hits, 1
         )
-        if section is None:
+        if not ranked:
             return None
+        section = ranked[0]
         quote = self.extractor.quote(frame.matched, section)
         return quote if quote.overlap > 0 else None
 

@@ -73,20 +73,6 @@ class KnowledgeSectionPicker:
         self.level = level
         self.config = config or SectionPickConfig()
 
-    def pick(
-        self,
-        snapshot: ReleaseSnapshot,
-        question: str,
-        vector: np.ndarray,
-        matrix: np.ndarray,
-        as_of: date,
-        region: str | None,
-        hits: list[Hit],
-    ) -> Hit | None:
-        """The best knowledge section in force on `as_of`, or None when the release has none."""
-        ranked = self.rank(snapshot, question, vector, matrix, as_of, region, hits)
-        return ranked[0] if ranked else None
-
     def is_knowledge(self, snapshot: ReleaseSnapshot, hit: Hit) -> bool:
         """Is the hit a section of one of the hotline's own articles?"""
         return hit.version_id in self._index_of(snapshot).versions
@@ -105,6 +91,8 @@ class KnowledgeSectionPicker:
         hits: list[Hit],
         limit: int = 5,
     ) -> list[Hit]:
+        """The best `limit` knowledge sections in force on `as_of`, best first (none when the
+        release holds no knowledge article)."""
         index = self._index_of(snapshot)
         if index.rows.size == 0 or matrix.shape[0] == 0:
             return []

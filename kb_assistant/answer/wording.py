@@ -175,11 +175,9 @@ class WordingMatcher:
         if allowed.size == 0:
             return None
         query = vector.astype(np.float32)
-        examples = np.full(len(self.served), -1.0, dtype=np.float32)
-        np.maximum.at(examples, self.owners, self.matrix @ query)
+        examples = self._best_of_each(self.matrix, self.owners, query)
         answers = self.answers @ query
-        sentences = np.full(len(self.served), -1.0, dtype=np.float32)
-        np.maximum.at(sentences, self.sentence_owners, self.sentences @ query)
+        sentences = self._best_of_each(self.sentences, self.sentence_owners, query)
         words = set(self.analyzer.words(question))
         weights = {w: self._idf(w) for w in words}
         total = sum(weights.values())
@@ -205,6 +203,12 @@ class WordingMatcher:
             review = None
         row = self.served[best].row
         return WordingMatch(row, round(best_score, 4), round(margin, 4), confident, review)
+
+    def _best_of_each(self, vectors: np.ndarray, owners: np.ndarray, query: np.ndarray) -> np.ndarray:
+        """Per entry, the highest cosine of the query to its rows (example questions, sentences)."""
+        best = np.full(len(self.served), -1.0, dtype=np.float32)
+        np.maximum.at(best, owners, vectors @ query)
+        return best
 
     def needing_review(self) -> list[ReviewState]:
         return [s.review for s in self.served if s.review is not None]
