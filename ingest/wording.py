@@ -38,6 +38,7 @@ WORDING_KEYS = (
     "effective_to",
     "region",
     "questions",
+    "not_questions",
     "citations",
 )
 _REQUIRED = ("id", "topic", "status", "owner", "questions", "citations")
@@ -83,6 +84,9 @@ class WordingEntry:
     citations: tuple[WordingCitation, ...]
     answer: str
     source: str
+    # Near-topic questions this answer does not answer: a caller closer to one of these
+    # than to any example question gets an extractive answer instead of this wording.
+    not_questions: tuple[str, ...] = ()
 
     @property
     def version_hash(self) -> str:
@@ -100,6 +104,8 @@ class WordingEntry:
             "citations": [[c.document, c.article, c.section] for c in self.citations],
             "answer": self.answer,
         }
+        if self.not_questions:  # entries without them keep the hash they always had
+            payload["not_questions"] = list(self.not_questions)
         return sha256_hex("wording\x1f" + json.dumps(payload, ensure_ascii=False, sort_keys=True))
 
 
@@ -131,6 +137,7 @@ def parse_wording(front_matter: Mapping[str, Any], body: str, source: str) -> Wo
     answer = _answer_text(body)
     if not answer:
         raise ValueError("wording entry has no answer text below its front matter")
+    questions = _questions(front_matter["questions"])
     return WordingEntry(
         wording_id=str(front_matter["id"]).strip(),
         topic=str(front_matter["topic"]).strip(),
@@ -140,10 +147,11 @@ def parse_wording(front_matter: Mapping[str, Any], body: str, source: str) -> Wo
         effective_from=start,
         effective_to=end,
         region=str(front_matter.get("region") or "全国").strip(),
-        questions=_questions(front_matter["questions"]),
+        questions=questions,
         citations=_citations(front_matter["citations"]),
         answer=answer,
         source=source,
+        not_questions=_not_questions(front_matter.get("not_questions"), questions),
     )
 
 
@@ -159,6 +167,20 @@ def _questions(value: Any) -> tuple[str, ...]:
     if not questions:
         raise ValueError("wording key 'questions' needs at least one example question")
     return questions
+
+
+def _not_questions(value: Any, questions: tuple[str, ...]) -> tuple[str, ...]:
+    if value in (None, ""):
+        return ()
+    if not isinstance(value, list) or not all(isinstance(q, str | int) for q in value):
+        raise ValueError(
+            "wording key 'not_questions' must be a list of questions this answer does not answer"
+        )
+    out = tuple(q for q in (normalize_text(str(v)).strip() for v in value) if q)
+    both = [q for q in out if q in questions]
+    if both:
+        raise ValueError(f"wording question {both[0]!r} is listed in both 'questions' and 'not_questions'")
+    return out
 
 
 def _citations(value: Any) -> tuple[WordingCitation, ...]:

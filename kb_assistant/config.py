@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     typos_path: Path | None = Field(
         default=None, description="site table of callers' typing mistakes (default: the bundled one)"
     )
+    dialect_path: Path | None = Field(
+        default=None, description="site table of dialect words callers use (default: the bundled Hunan one)"
+    )
     referrals_path: Path | None = Field(
         default=None, description="site list of questions other hotlines own (default: the bundled one)"
     )

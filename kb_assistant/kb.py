@@ -426,7 +426,7 @@ class KB:
     def typos(self) -> TypoCorrector:
         with self._lock:
             if self._typos is None:
-                self._typos = TypoCorrector.load(self.settings.typos_path)
+                self._typos = TypoCorrector.load(self.settings.typos_path, self.settings.dialect_path)
             return self._typos
 
     @property

@@ -2,8 +2,10 @@
 
 Two rules of thumb a trainer would give a new agent, as data and thresholds:
 questions owned by another hotline (medical insurance, housing fund, tax) are referred
-there (`data/referrals.tsv`); a question with none of the domain's words, or whose
-nearest article is far away, is not guessed at.
+there (`data/referrals.tsv`), unless they also name one of this hotline's own benefits
+that the line lists (unemployment benefit pays the medical insurance of those drawing it);
+a question with none of the domain's words, or whose nearest article is far away, is not
+guessed at.
 """
 
 from __future__ import annotations
@@ -22,13 +24,19 @@ __all__ = ["Referral", "ScopeGuard"]
 class Referral:
     keyword: str
     message: str
+    # words that keep the question here although it names the keyword: medical insurance
+    # while drawing unemployment benefit is the unemployment fund's business, not 12393's
+    unless: tuple[str, ...] = ()
 
 
 def load_referrals(path: Path | None = None) -> list[Referral]:
     text = data_text("referrals.tsv", path)
     out: list[Referral] = []
-    for keywords, message in tsv_pairs(text, "referrals", "keyword[,keyword…]<TAB>message"):
-        out.extend(Referral(k.strip(), message) for k in keywords.split(",") if k.strip())
+    shape = "keyword[,keyword…]<TAB>message[<TAB>unless-word,…]"
+    for keywords, rest in tsv_pairs(text, "referrals", shape):
+        message, _, unless = rest.partition("\t")
+        kept = tuple(w.strip() for w in unless.split(",") if w.strip())
+        out.extend(Referral(k.strip(), message.strip(), kept) for k in keywords.split(",") if k.strip())
     return sorted(out, key=lambda r: -len(r.keyword))
 
 
@@ -63,7 +71,10 @@ class ScopeGuard:
 
     def referral(self, question: str) -> Referral | None:
         lowered = question.lower()
-        return next((r for r in self.referrals if r.keyword in lowered), None)
+        return next(
+            (r for r in self.referrals if r.keyword in lowered and not any(w in lowered for w in r.unless)),
+            None,
+        )
 
     def domain_words(self, question: str) -> set[str]:
         return set(self.analyzer.words(self.thesaurus.expand(question))) & self.vocabulary

@@ -9,6 +9,10 @@ entries), and agreement with retrieval (the entry cites an article the search ra
 near the top).
 An entry is served when its score clears the bar (and, if configured, beats the runner-up
 by a margin); below it the caller gets an extractive answer, never a near-miss entry.
+A question closer to one of the entry's `not_questions` (near-topic questions trainers
+listed as not answered by it: sick leave beside annual leave) than to any of its examples
+is a near miss too, however high it scores: similarity says "same topic", the trainer's
+counter-examples say "not this answer".
 """
 
 from __future__ import annotations
@@ -43,7 +47,9 @@ class WordingMatchConfig:
 
     Weights from the grid of bench/tune_answers.py; bar and margin from `kb eval` on
     eval/answers_*.jsonl (mode accuracy 0.883 at 2.10 / 0, 0.863 with a 0.02 margin). The
-    tuner's 5-fold cross-validation puts the hit rate to expect on new questions near 0.87.
+    near-miss rule's `counter_margin` 0 was chosen on the same sets (mode accuracy 0.899,
+    against 0.893 at 0.015 and 0.807 at -0.015); with it, a lower bar serves out-of-scope
+    questions wording (escalation recall 0.77 → 0.63 at 2.05).
     """
 
     answer_weight: float = 0.25
@@ -53,6 +59,8 @@ class WordingMatchConfig:
     agreement_depth: int = 3
     min_score: float = 2.10
     min_margin: float = 0.0  # over the best other entry (0: the best entry wins outright)
+    # how much closer to a not_question than to every example a question must be to be declined
+    counter_margin: float = 0.0
 
     @property
     def max_score(self) -> float:
@@ -67,6 +75,8 @@ class WordingMatchConfig:
             self.agreement_bonus,
             self.min_margin,
         )
+        if not -1.0 <= self.counter_margin <= 2.0:
+            raise ValueError("counter_margin must be between -1 and 2 (2 ignores not_questions)")
         if min(weights) < 0 or self.agreement_depth < 1:
             raise ValueError("weights and min_margin must be >= 0 and agreement_depth >= 1")
 
@@ -77,6 +87,7 @@ class WordingMatch:
     score: float
     margin: float  # over the best other entry in force
     confident: bool
+    near_miss: str | None = None  # the entry's not_question the question is closer to, if any
     review: ReviewState | None = None  # set when a cited article changed on or before the date asked
 
 
@@ -100,6 +111,8 @@ class WordingMatcher:
         answers: np.ndarray,
         sentences: np.ndarray,
         sentence_owners: np.ndarray,
+        counters: np.ndarray,
+        counter_owners: np.ndarray,
         analyzer: Analyzer,
         thesaurus: Thesaurus,
         config: WordingMatchConfig | None = None,
@@ -110,6 +123,8 @@ class WordingMatcher:
         self.answers = answers
         self.sentences = sentences
         self.sentence_owners = sentence_owners
+        self.counters = counters
+        self.counter_owners = counter_owners
         self.analyzer = analyzer
         self.thesaurus = thesaurus
         self.config = config or WordingMatchConfig()
@@ -144,6 +159,8 @@ class WordingMatcher:
         split = [answer_sentences(w.answer) for w in rows]
         sentences = vectors.matrix([s for parts in split for s in parts], as_passages=True)
         sentence_owners = np.array([i for i, parts in enumerate(split) for _ in parts], dtype=np.int32)
+        counters = vectors.matrix([q for w in rows for q in w.not_questions])
+        counter_owners = np.array([i for i, w in enumerate(rows) for _ in w.not_questions], dtype=np.int32)
         served = []
         resolver = CitationResolver(snapshot)
         for w in rows:
@@ -153,7 +170,19 @@ class WordingMatcher:
                 vocabulary.update(analyzer.words(q))
             review = review_from(w, (start, end), resolver)
             served.append(_Served(w, start, end, frozenset(vocabulary), review))
-        return cls(served, matrix, owners, answers, sentences, sentence_owners, analyzer, thesaurus, config)
+        return cls(
+            served,
+            matrix,
+            owners,
+            answers,
+            sentences,
+            sentence_owners,
+            counters,
+            counter_owners,
+            analyzer,
+            thesaurus,
+            config,
+        )
 
     def _idf(self, word: str) -> float:
         return math.log((self._entries + 1) / (self._df.get(word, 0) + 1)) + 1.0
@@ -197,12 +226,26 @@ class WordingMatcher:
         scored.sort(key=lambda x: (-x[0], x[1]))
         best_score, best = scored[0]
         margin = best_score - scored[1][0] if len(scored) > 1 else best_score
-        confident = best_score >= config.min_score and margin >= config.min_margin
+        near_miss = self._near_miss(best, float(examples[best]), query)
+        confident = best_score >= config.min_score and margin >= config.min_margin and near_miss is None
         review = self.served[best].review
         if review is not None and as_of < review.needs_review_from:
             review = None
         row = self.served[best].row
-        return WordingMatch(row, round(best_score, 4), round(margin, 4), confident, review)
+        return WordingMatch(
+            row, round(best_score, 4), round(margin, 4), confident, review=review, near_miss=near_miss
+        )
+
+    def _near_miss(self, entry: int, example: float, query: np.ndarray) -> str | None:
+        """The entry's not_question nearer to the question than its examples are, if any."""
+        own = np.flatnonzero(self.counter_owners == entry)
+        if own.size == 0:
+            return None
+        cosines = self.counters[own] @ query
+        nearest = int(np.argmax(cosines))
+        if float(cosines[nearest]) <= example + self.config.counter_margin:
+            return None
+        return self.served[entry].row.not_questions[nearest]
 
     def _best_of_each(self, vectors: np.ndarray, owners: np.ndarray, query: np.ndarray) -> np.ndarray:
         """Per entry, the highest cosine of the query to its rows (example questions, sentences)."""

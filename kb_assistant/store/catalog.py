@@ -74,6 +74,7 @@ class WordingRow:
     questions: tuple[str, ...]
     citations: tuple[WordingCitation, ...]
     answer: str
+    not_questions: tuple[str, ...] = ()
 
 
 def wording_doc_key(entry_id: str, status: str) -> str:
@@ -232,7 +233,8 @@ class Catalog:
                 ),
             )
             conn.execute(
-                "INSERT OR IGNORE INTO wordings VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR IGNORE INTO wordings(version_id, wording_id, status, approved_at, questions,"
+                " citations, answer, not_questions) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     version_id,
                     entry.wording_id,
@@ -241,6 +243,7 @@ class Catalog:
                     json.dumps(list(entry.questions), ensure_ascii=False),
                     json.dumps(citations, ensure_ascii=False),
                     entry.answer,
+                    json.dumps(list(entry.not_questions), ensure_ascii=False),
                 ),
             )
             conn.execute(
@@ -252,7 +255,11 @@ class Catalog:
         versions = {v.version_id: v for v in self.versions(version_ids) if v.format == "wording"}
         out = []
         for vid, version in versions.items():
-            row = self.conn.execute("SELECT * FROM wordings WHERE version_id = ?", (vid,)).fetchone()
+            row = self.conn.execute(
+                "SELECT version_id, wording_id, status, approved_at, questions, citations, answer,"
+                " not_questions FROM wordings WHERE version_id = ?",
+                (vid,),
+            ).fetchone()
             out.append(
                 WordingRow(
                     version=version,
@@ -262,6 +269,7 @@ class Catalog:
                     questions=tuple(json.loads(row[4])),
                     citations=tuple(WordingCitation(d, a, s) for d, a, s in json.loads(row[5])),
                     answer=row[6],
+                    not_questions=tuple(json.loads(row[7])),
                 )
             )
         return out

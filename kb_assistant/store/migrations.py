@@ -19,8 +19,16 @@ def _drop_release_lexical_dir(conn: sqlite3.Connection) -> None:
         conn.execute("ALTER TABLE releases DROP COLUMN lexical_dir")
 
 
+def _add_wording_not_questions(conn: sqlite3.Connection) -> None:
+    """Version 3: wording entries list near-topic questions they must not answer."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(wordings)")}
+    if "not_questions" not in columns:
+        conn.execute("ALTER TABLE wordings ADD COLUMN not_questions TEXT NOT NULL DEFAULT '[]'")
+
+
 STEPS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("2", _drop_release_lexical_dir),
+    ("3", _add_wording_not_questions),
 ]
 SCHEMA_VERSION = STEPS[-1][0]
 

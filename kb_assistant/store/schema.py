@@ -72,7 +72,8 @@ CREATE TABLE IF NOT EXISTS wordings(
     approved_at TEXT,
     questions TEXT NOT NULL,
     citations TEXT NOT NULL,
-    answer TEXT NOT NULL
+    answer TEXT NOT NULL,
+    not_questions TEXT NOT NULL DEFAULT '[]'
 );
 CREATE TABLE IF NOT EXISTS change_notices(
     notice_id TEXT PRIMARY KEY,

@@ -1,7 +1,8 @@
-"""Common typing mistakes in callers' questions (社宝 for 社保, 退修 for 退休), corrected first.
+"""Callers' typing slips (社宝 for 社保) and dialect words (冇得 for 没有), rewritten first.
 
-Callers type on phones with pinyin input; a homophone slip must not change the answer.
-The table is data (`data/typos.tsv`) and a site can replace it.
+Callers type on phones with pinyin input and speak the local dialect; neither may change
+the answer. Both tables are data (`data/typos.tsv`, `data/dialect.tsv`, a Hunan one) and a
+site can replace either: a hotline elsewhere swaps in its own dialect words.
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ class TypoCorrector:
         self._order = sorted(table, key=lambda t: (-len(t), t))  # 失业今 before 业今-like overlaps
 
     @classmethod
-    def load(cls, path: Path | None = None) -> TypoCorrector:
-        return cls(dict(tsv_pairs(data_text("typos.tsv", path), "typos", "typo<TAB>correct form")))
+    def load(cls, path: Path | None = None, dialect_path: Path | None = None) -> TypoCorrector:
+        table = dict(tsv_pairs(data_text("dialect.tsv", dialect_path), "dialect", "word<TAB>plain form"))
+        table.update(tsv_pairs(data_text("typos.tsv", path), "typos", "typo<TAB>correct form"))
+        return cls(table)
 
     def __call__(self, text: str) -> str:
         for typo in self._order:

@@ -75,6 +75,11 @@ def test_wording_version_hash_ignores_the_file_path(tmp_path: Path):
         (("  - document: 《女职工劳动保护特别规定》\n", "  - where: x\n"), "needs a 'document'"),
         (("effective_from: 2012-04-28", "effective_from: 2012-04-28\neffective_to: 2010-01-01"), "is before"),
         (("女职工生育享受98天产假。", ""), "wording entry has no answer text"),
+        (("citations:\n", "not_questions: 流产有假吗\ncitations:\n"), "'not_questions' must be a list"),
+        (
+            ("citations:\n", "not_questions:\n  - 产假有几天\ncitations:\n"),
+            "wording question '产假有几天' is listed in both 'questions' and 'not_questions'",
+        ),
     ],
 )
 def test_parse_source_rejects_a_bad_wording_entry(tmp_path: Path, change: tuple[str, str], message: str):
@@ -82,6 +87,19 @@ def test_parse_source_rejects_a_bad_wording_entry(tmp_path: Path, change: tuple[
         DocumentParser().parse_source(write(tmp_path, ENTRY.replace(*change)))
     assert "invalid wording entry: " in excinfo.value.reason
     assert message in excinfo.value.reason
+
+
+def test_parse_source_reads_not_questions_and_keeps_the_old_hash_without_them(tmp_path: Path):
+    plain = DocumentParser().parse_source(write(tmp_path, ENTRY, "a.md"))
+    listed = ENTRY.replace(
+        "citations:\n", "not_questions:\n  - 产检请假扣工资吗\n  - 流产有几天假\ncitations:\n"
+    )
+    entry = DocumentParser().parse_source(write(tmp_path, listed, "b.md"))
+    assert isinstance(plain, WordingEntry) and isinstance(entry, WordingEntry)
+    assert plain.not_questions == () and entry.not_questions == ("产检请假扣工资吗", "流产有几天假")
+    # the hash entries had before `not_questions` existed: re-ingesting them makes no new version
+    assert plain.version_hash == "7f9d13c1fa550c42c3b1b3d1e5ba25789e9387adfe4195265dfbe17821e693b6"
+    assert entry.version_hash != plain.version_hash
 
 
 def test_parse_wording_defaults_region_and_strips_title_line():

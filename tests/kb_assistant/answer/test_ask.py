@@ -25,6 +25,30 @@ def test_every_example_question_is_served_its_own_entry(corpus_kb: KB):
     assert wrong == []
 
 
+def test_no_not_question_is_served_the_entry_that_lists_it(corpus_kb: KB):
+    """A trainer's counter-example gets another entry or an extract, never the entry itself."""
+    matcher = corpus_kb.wording_matcher(corpus_kb.snapshot())
+    listed = [(s.row.wording_id, q, s.valid_to) for s in matcher.served for q in s.row.not_questions]
+    assert len(listed) >= 200
+    served = [
+        (w, q) for w, q, end in listed if corpus_kb.ask(q, as_of=min(end, date(2026, 11, 28))).wording_id == w
+    ]
+    assert served == []
+
+
+def test_wording_match_names_the_near_miss_it_declines_for(corpus_kb: KB):
+    matcher = corpus_kb.wording_matcher(corpus_kb.snapshot())
+    day = date(2026, 11, 28)
+    declined = []
+    for served in matcher.served:
+        for question in served.row.not_questions if served.valid_to >= day else ():
+            match = matcher.match(question, corpus_kb.embedder.embed_query(question), day, None, [])
+            if match is not None and match.entry.wording_id == served.row.wording_id:
+                declined.append((match.confident, match.near_miss == question))
+    assert len(declined) >= 20  # near-topic questions do rank their entry first
+    assert set(declined) == {(False, True)}
+
+
 def test_ask_wording_answer_is_the_entry_text_verbatim(corpus_kb: KB):
     matcher = corpus_kb.wording_matcher(corpus_kb.snapshot())
     entry = next(s.row for s in matcher.served if s.row.wording_id == "WD-SYB-001")

@@ -12,7 +12,7 @@ from kb_assistant.answer.citations import CitationResolver, noted_citations, sen
 from kb_assistant.answer.extractive import SentenceExtractor, split_sentences
 from kb_assistant.answer.model import Verbosity
 from kb_assistant.answer.render import AnswerRenderer, BasisLine
-from kb_assistant.answer.scope import ScopeGuard, load_referrals
+from kb_assistant.answer.scope import Referral, ScopeGuard, load_referrals
 from kb_assistant.config import get_settings
 from kb_assistant.errors import ConfigError
 from kb_assistant.kb import KB
@@ -59,8 +59,26 @@ def test_scope_guard_refers_questions_other_lines_own(analyzer: Analyzer):
 def test_load_referrals_rejects_a_line_without_message(tmp_path: Path):
     path = tmp_path / "referrals.tsv"
     path.write_text("# comment\n医保\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"referrals line 2: expected 'keyword\[,keyword…\]<TAB>message'"):
+    shape = r"keyword\[,keyword…\]<TAB>message\[<TAB>unless-word,…\]"
+    with pytest.raises(ValueError, match=f"referrals line 2: expected '{shape}'"):
         load_referrals(path)
+
+
+def test_scope_guard_keeps_questions_naming_its_own_benefit(analyzer: Analyzer):
+    guard = ScopeGuard(analyzer, Thesaurus.load())
+    referral = guard.referral("异地看病医保怎么报销")
+    assert referral is not None and "12393" in referral.message
+    assert guard.referral("领失业金那段时间医保要自己交吗") is None
+
+
+def test_load_referrals_reads_the_words_that_keep_a_question(tmp_path: Path):
+    path = tmp_path / "referrals.tsv"
+    path.write_text("公积金,房贴\t请拨打12329。\t失业\n个税\t请拨打12366。\n", encoding="utf-8")
+    assert load_referrals(path) == [
+        Referral("公积金", "请拨打12329。", ("失业",)),
+        Referral("房贴", "请拨打12329。", ("失业",)),
+        Referral("个税", "请拨打12366。", ()),
+    ]
 
 
 def test_renderer_agent_and_public_share_one_format():

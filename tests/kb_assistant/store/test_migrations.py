@@ -16,7 +16,7 @@ def _schema_version(path: Path) -> str:
 
 def test_catalog_new_store_records_the_current_schema(tmp_path: Path):
     Catalog(tmp_path / "catalog.sqlite3").close()
-    assert _schema_version(tmp_path / "catalog.sqlite3") == SCHEMA_VERSION == "2"
+    assert _schema_version(tmp_path / "catalog.sqlite3") == SCHEMA_VERSION == "3"
 
 
 def test_catalog_version_1_store_drops_the_release_lexical_dir(tmp_path: Path):
@@ -40,6 +40,27 @@ def test_catalog_version_1_store_drops_the_release_lexical_dir(tmp_path: Path):
         kept = conn.execute("SELECT release_id, author, note, set_hash FROM releases").fetchall()
     assert "lexical_dir" not in columns
     assert kept == [(1, "trainer", "first", "abc")]
-    assert _schema_version(path) == "2"
+    assert _schema_version(path) == "3"
     Catalog(path).close()  # opening again changes nothing
-    assert _schema_version(path) == "2"
+    assert _schema_version(path) == "3"
+
+
+def test_catalog_version_2_store_gains_wording_not_questions(tmp_path: Path):
+    path = tmp_path / "catalog.sqlite3"
+    with sqlite3.connect(path) as conn:  # a store as version 2 wrote it, with one wording row
+        conn.executescript(
+            """
+            CREATE TABLE schema_info(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            INSERT INTO schema_info VALUES ('schema_version', '2');
+            CREATE TABLE wordings(
+                version_id TEXT PRIMARY KEY, wording_id TEXT NOT NULL, status TEXT NOT NULL,
+                approved_at TEXT, questions TEXT NOT NULL, citations TEXT NOT NULL, answer TEXT NOT NULL
+            );
+            INSERT INTO wordings VALUES ('v1', 'WD-1', 'approved', NULL, '["问"]', '[]', '答');
+            """
+        )
+    Catalog(path).close()
+    with sqlite3.connect(path) as conn:
+        kept = conn.execute("SELECT wording_id, questions, answer, not_questions FROM wordings").fetchall()
+    assert kept == [("WD-1", '["问"]', "答", "[]")]
+    assert _schema_version(path) == "3"

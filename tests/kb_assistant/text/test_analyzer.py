@@ -92,3 +92,14 @@ def test_typo_corrector_fixes_homophones_longest_first(tmp_path):
 
     with pytest.raises(ValueError, match="typos line 1: expected 'typo<TAB>correct form'"):
         TypoCorrector.load(bad)
+
+
+def test_typo_corrector_rewrites_dialect_words_to_plain_mandarin(tmp_path):
+    from kb_assistant.text.typos import TypoCorrector
+
+    fix = TypoCorrector.load()
+    assert fix("老板冇得给我交社宝，我堂客听讲要去告他") == "老板没有给我交社保，我妻子听说要去告他"
+    assert fix("有冇得么子办法") == "有没有什么办法"
+    site = tmp_path / "dialect.tsv"
+    site.write_text("# a Sichuan line\n啥子\t什么\n", encoding="utf-8")
+    assert TypoCorrector.load(dialect_path=site)("冇得啥子办法") == "冇得什么办法"
