@@ -62,8 +62,11 @@ $(ANSWERS_KB)/catalog.sqlite3:
 	@test -d $(BENCH_KB) || $(MAKE) bench-ingest
 	rm -rf $(ANSWERS_KB) && cp -r $(BENCH_KB) $(ANSWERS_KB)
 
+# The publish gate is skipped (--force): the store's previous release is the official texts
+# alone, which escalate most questions, so comparing answer figures against it means nothing.
 eval-answers: install $(ANSWERS_KB)/catalog.sqlite3
-	$(BIN)/kb ingest --kb $(ANSWERS_KB) corpus --publish --note "official corpus + corpus/"
+	$(BIN)/kb ingest --kb $(ANSWERS_KB) corpus
+	$(BIN)/kb publish --kb $(ANSWERS_KB) --force --note "official corpus + corpus/ (benchmark copy)"
 	$(BIN)/kb eval $(ANSWER_SETS) --kb $(ANSWERS_KB)
 	$(BIN)/kb eval $(HOLDOUT_SETS) --kb $(ANSWERS_KB)
 
