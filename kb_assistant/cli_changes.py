@@ -40,7 +40,8 @@ def diff(
             out.print(f"    wording to review: {', '.join(doc['wording_affected'])}")
     for entry in data["wording"]:
         start = entry["effective_from"] or "…"
-        out.print(f"* wording {entry['wording_id']} ({entry['topic']}): {entry['change']}, from {start}")
+        change = f"{entry['change']} ({', '.join(entry['parts'])})" if entry["parts"] else entry["change"]
+        out.print(f"* wording {entry['wording_id']} ({entry['topic']}): {change}, from {start}")
 
 
 def _article_line(article: dict[str, Any]) -> str:

@@ -85,6 +85,8 @@ class WordingChange:
     change: str  # added | revised | removed
     version_id: str
     effective_from: str | None
+    # for `revised`: what differs from the version it replaces, in WORDING_PARTS order
+    parts: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -193,7 +195,7 @@ def diff_windows(
     for doc_key in sorted(by_doc, key=lambda k: min(v.seq for v in by_doc[k])):
         rows = sorted(by_doc[doc_key], key=lambda v: (v.effective_from or OPEN_START, v.seq))
         if rows[0].format == "wording":
-            wording.extend(_wording_changes(rows, old, new))
+            wording.extend(_wording_changes(catalog, rows, old, new))
             continue
         documents.extend(_document_changes(catalog, rows, old, new, approved))
     return ReleaseDiff(from_release, to_release, documents, wording)
@@ -242,16 +244,43 @@ def _document_changes(
     return sorted(out, key=lambda c: order[c.change])
 
 
-def _wording_changes(rows: list[VersionRow], old: Windows, new: Windows) -> list[WordingChange]:
+def _wording_changes(
+    catalog: Catalog, rows: list[VersionRow], old: Windows, new: Windows
+) -> list[WordingChange]:
     out = []
-    existed = any(v.version_id in old for v in rows)
+    existed = [v for v in rows if v.version_id in old]
     for v in rows:
         start = _iso(new.get(v.version_id, old.get(v.version_id, (OPEN_START, OPEN_END)))[0], OPEN_START)
+        parts: list[str] = []
         if v.version_id in new and v.version_id not in old:
             kind = "revised" if existed else "added"
+            if existed:
+                parts = _changed_parts(catalog, existed[-1], v)
         elif v.version_id in old and v.version_id not in new:
             kind = "removed"
         else:
             continue
-        out.append(WordingChange(v.doc_number or "", v.title, kind, v.version_id, start))
+        out.append(WordingChange(v.doc_number or "", v.title, kind, v.version_id, start, parts))
     return out
+
+
+WORDING_PARTS = ("answer", "questions", "not_questions", "citations", "dates", "status", "topic")
+
+
+def _changed_parts(catalog: Catalog, before: VersionRow, after: VersionRow) -> list[str]:
+    """Which parts of an entry a revision touched: a new answer text needs the trainers'
+    review, new example questions only change which calls it matches."""
+    rows = {w.version.version_id: w for w in catalog.wordings([before.version_id, after.version_id])}
+    a, b = rows.get(before.version_id), rows.get(after.version_id)
+    if a is None or b is None:
+        return []
+    changed = {
+        "answer": a.answer != b.answer,
+        "questions": a.questions != b.questions,
+        "not_questions": a.not_questions != b.not_questions,
+        "citations": a.citations != b.citations,
+        "dates": (before.effective_from, before.effective_to) != (after.effective_from, after.effective_to),
+        "status": a.status != b.status,
+        "topic": before.title != after.title,
+    }
+    return [part for part in WORDING_PARTS if changed[part]]

@@ -25,6 +25,15 @@
   };
   const ARTICLE_CHANGES = { added: "新增", removed: "删除", modified: "修改", moved: "调整条序" };
   const WORDING_CHANGES = { added: "新增", revised: "修订", removed: "删除" };
+  const WORDING_PARTS = {
+    answer: "答复正文",
+    questions: "示例问法",
+    not_questions: "不适用问法",
+    citations: "依据",
+    dates: "适用日期",
+    status: "状态",
+    topic: "主题",
+  };
   const VERDICTS = { wrong: "答错了", missing: "没答上", helpful: "有帮助", escalate: "转人工" };
   const KINDS = { feedback: "坐席反馈", escalated: "未能答复" };
 
@@ -211,11 +220,12 @@
         out.push(el("h3", "gap-top", "统一口径变更"));
         out.push(
           table(
-            ["口径编号", "主题", "变更", "施行日期"],
+            ["口径编号", "主题", "变更", "改动部分", "施行日期"],
             diff.wording.map((w) => [
               w.wording_id,
               w.topic,
               WORDING_CHANGES[w.change] || w.change,
+              (w.parts || []).map((p) => WORDING_PARTS[p] || p).join("、") || "—",
               cnDate(w.effective_from) || "—",
             ]),
           ),

@@ -10,7 +10,7 @@ from kb_assistant.answer.model import AnswerMode
 from kb_assistant.config import Settings
 from kb_assistant.errors import GateError, InputError
 from kb_assistant.kb import KB
-from tests.kb_assistant.changes.conftest import QUESTION
+from tests.kb_assistant.changes.conftest import QUESTION, WORDING, write
 
 
 def test_diff_draft_shows_modified_article_with_character_edit(changing_kb: KB):
@@ -33,6 +33,21 @@ def test_diff_draft_shows_modified_article_with_character_edit(changing_kb: KB):
     assert new["summary"] == (
         "《常德市灵活就业人员社会保险补贴办法》（常人社发〔2025〕11号）新版本自2025年7月1日起施行："
         "修改第二条；新增第四条（第二条“三”改为“五”）。"
+    )
+
+
+def test_diff_revised_wording_names_the_parts_that_changed(changing_kb: KB, tmp_path: Path):
+    changing_kb.publish(note="2025 rules")
+    revised = WORDING.replace("百分之三十", "百分之五十").replace(
+        "citations:\n", "not_questions:\n  - 灵活就业补贴去哪里申请\ncitations:\n"
+    )
+    write(tmp_path / "v3" / "wording" / "subsidy.md", revised)
+    assert changing_kb.ingest([tmp_path / "v3"]).ok
+    [change] = changing_kb.diff().to_dict()["wording"]
+    assert (change["wording_id"], change["change"], change["parts"]) == (
+        "WD-BT-001",
+        "revised",
+        ["answer", "not_questions"],
     )
 
 
