@@ -4,8 +4,9 @@ Each question is embedded and searched once; the wording matcher and the section
 are then re-scored under every candidate setting, so a grid takes seconds. Prints, per
 setting, how many questions that expect a wording entry get it, how many get another
 entry, and how many questions that expect no wording get one anyway (the costly error:
-an agent reads out an answer to a different question). Calculator questions are left out:
-the calculator answers them before wording is consulted.
+an agent reads out an answer to a different question). A question closer to one of the
+best entry's `not_questions` is never served, at any bar (`counter_margin` as configured).
+Calculator questions are left out: the calculator answers them before wording is consulted.
 
 The defaults in `WordingMatchConfig` come first (their bar was chosen by the answer-level
 mode accuracy of `kb eval`, which also counts what the non-wording answers get right; the
@@ -40,7 +41,8 @@ from kb_assistant.retrieve.retrievers import release_matrix
 @dataclass
 class Asked:
     case: AnswerCase
-    best: list[tuple[str, float, float]]  # per weight setting: (entry id, score, margin)
+    # per weight setting: (entry id, score, margin, closer to one of its not_questions)
+    best: list[tuple[str, float, float, bool]]
     sections: list[list[Hit]]  # per section setting: the top section
 
 
@@ -76,7 +78,11 @@ def main() -> None:
         for config in weight_grid:
             matcher.config = config
             match = matcher.match(text, vector, day, case.region, hits)
-            best.append((match.entry.wording_id, match.score, match.margin) if match else ("", 0.0, 0.0))
+            best.append(
+                (match.entry.wording_id, match.score, match.margin, match.near_miss is not None)
+                if match
+                else ("", 0.0, 0.0, False)
+            )
         sections = []
         for section_config in section_grid:
             picker.config = section_config
@@ -96,8 +102,8 @@ def counts(asked: list[Asked], w: int, bar: float, margin: float) -> tuple[int, 
     """(right entry served, wrong entry served, served where none was expected, expected)."""
     right = wrong = stray = expected = 0
     for a in asked:
-        entry, score, gap = a.best[w]
-        served = score >= bar and gap >= margin
+        entry, score, gap, near_miss = a.best[w]
+        served = score >= bar and gap >= margin and not near_miss
         if a.case.mode == "wording":
             expected += 1
             right += served and entry == a.case.wording_id

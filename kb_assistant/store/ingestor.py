@@ -165,6 +165,7 @@ class Ingestor:
             return
         vectors = QuestionVectors(self.catalog, self.embedder)
         vectors.matrix(entry.questions)
+        vectors.matrix(entry.not_questions)
         vectors.matrix([answer_passage(entry.topic, entry.answer)], as_passages=True)
         vectors.matrix(answer_sentences(entry.answer), as_passages=True)
         self.catalog.add_wording(entry, fhash, key_path)
