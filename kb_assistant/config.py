@@ -42,7 +42,7 @@ class Settings(BaseSettings):
 
     prompts_dir: Path = Field(
         default=Path(__file__).resolve().parent.parent / "prompts",
-        description="folder of the Jinja2 answer templates (answer.md.j2, escalate.md.j2, llm.md.j2)",
+        description="folder of the Jinja2 templates: answer, escalate, llm, judge (*.md.j2)",
     )
     api_keys: str | None = Field(default=None, description="role:key pairs, comma-separated (no default)")
     api_keys_file: Path | None = Field(default=None, description="file of role:key lines")

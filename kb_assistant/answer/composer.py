@@ -1,7 +1,9 @@
 """Question → one answer in the unified format, in this order of preference:
 
 1. calculator, when the caller asks for their own retirement age or contribution years;
-2. approved wording in force on the date asked about, verbatim, when it matches confidently;
+2. approved wording in force on the date asked about, verbatim, when it matches confidently
+   (in LLM mode, when the chat model confirms that a candidate near or above the bar
+   answers the question);
 3. a referral, when the question belongs to another public service line;
 4. an extractive answer quoting the best article(s), when the release supports one (or, in
    LLM mode, a chat model's answer from the same passages when every citation checks out);
@@ -42,12 +44,16 @@ OUT_OF_SCOPE = "这个问题超出了人社政策知识库的答复范围，暂�
 class ComposerConfig:
     search_k: int = 10  # hits an extractive answer may quote from
     basis_articles: int = 2  # articles quoted beside a knowledge section, from its source notes
+    # LLM mode: how far below the wording bar a candidate is still put to the chat model
+    judge_band: float = 0.15
 
     def __post_init__(self) -> None:
         if not 1 <= self.search_k <= 100:
             raise ValueError(f"search_k must be between 1 and 100, got {self.search_k}")
         if self.basis_articles < 1:
             raise ValueError(f"basis_articles must be >= 1, got {self.basis_articles}")
+        if self.judge_band < 0:
+            raise ValueError(f"judge_band must be >= 0, got {self.judge_band}")
 
 
 class AnswerComposer:
@@ -105,6 +111,15 @@ class AnswerComposer:
 
         hits = self.searcher.search(snapshot, question, self.config.search_k, as_of, region)
         match = matcher.match(question, query_vector, as_of, region, hits)
+        if (
+            generator is not None
+            and match is not None
+            and match.review is None
+            and match.score >= matcher.config.min_score - self.config.judge_band
+        ):
+            verdict = generator.confirms(question, match.entry.version.title, match.entry.answer)
+            if verdict is not None:
+                match = replace(match, confident=verdict)
         if match is not None and match.confident and match.review is not None:
             notice = (
                 f"统一答复口径{match.entry.wording_id}所依据的{match.review.citation}"

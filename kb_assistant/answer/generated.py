@@ -1,9 +1,14 @@
-"""Optional LLM mode: an answer written by a chat model from numbered passages, then checked.
+"""Optional LLM mode: a chat model checks wording candidates and writes checked answers.
 
-The model may only use the passages and must cite them as [n]. Every [n] is checked
-against the passages; an answer citing a passage that does not exist, or citing none,
-or a model that fails or times out, falls back to the extractive answer. The chat model
-is any LangChain `BaseChatModel` (an OpenAI-compatible endpoint via the `.[llm]` extra).
+Wording: similarity tells "same topic", not "answers this question"; in LLM mode the model
+is asked whether a candidate entry's approved text answers the question (yes / no). The
+verdict only chooses whether the approved text is read out, never changes it; a model that
+fails, times out or answers neither yes nor no leaves the similarity decision standing.
+
+Answers: the model may only use numbered passages and must cite them as [n]. Every [n] is
+checked against the passages; an answer citing a passage that does not exist, or citing
+none, or a model that fails or times out, falls back to the extractive answer. The chat
+model is any LangChain `BaseChatModel` (an OpenAI-compatible endpoint via the `.[llm]` extra).
 """
 
 from __future__ import annotations
@@ -69,6 +74,7 @@ class LLMAnswerer:
             loader=FileSystemLoader(str(prompts_dir)), undefined=StrictUndefined, autoescape=False
         )
         self.template = env.get_template("llm.md.j2")
+        self.judge_template = env.get_template("judge.md.j2")
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="kb-llm")
 
     def prompt(self, question: str, hits: list[Hit], as_of: date) -> str:
@@ -80,23 +86,43 @@ class LLMAnswerer:
         passages = hits[: self.max_passages]
         if not passages:
             return None
-        future = self._pool.submit(self.chat_model.invoke, self.prompt(question, passages, as_of))
-        try:
-            message = future.result(timeout=self.timeout)
-        except FutureTimeout:
-            future.cancel()
-            log.warning("LLM gave no answer within %.1f s; the extractive answer is used", self.timeout)
+        text = self._call(self.prompt(question, passages, as_of), "the extractive answer is used")
+        if text is None:
             return None
-        except Exception as exc:  # an endpoint failure of any kind: the extractive answer stands in
-            log.warning("LLM call failed (%s: %s); the extractive answer is used", type(exc).__name__, exc)
-            return None
-        text = str(getattr(message, "content", message)).strip()
         checked = check_citations(text, passages)
         if checked is None:
             log.warning(
                 "LLM answer cites no passage or one that does not exist; the extractive answer is used"
             )
         return checked
+
+    def confirms(self, question: str, topic: str, answer: str) -> bool | None:
+        """Does the approved `answer` answer `question`? None when the model gives no verdict."""
+        prompt = self.judge_template.render(question=question, topic=topic, answer=answer)
+        text = self._call(prompt, "the wording match stands as scored")
+        if text is None:
+            return None
+        verdict = text.strip().strip("。.！!\"“”'").strip()
+        if verdict.startswith("是"):
+            return True
+        if verdict.startswith("否"):
+            return False
+        log.warning("LLM wording check answered %r, not 是/否; the wording match stands as scored", text[:40])
+        return None
+
+    def _call(self, prompt: str, fallback: str) -> str | None:
+        """The model's reply, or None (logged, naming the `fallback`) on failure or timeout."""
+        future = self._pool.submit(self.chat_model.invoke, prompt)
+        try:
+            message = future.result(timeout=self.timeout)
+        except FutureTimeout:
+            future.cancel()
+            log.warning("LLM gave no answer within %.1f s; %s", self.timeout, fallback)
+            return None
+        except Exception as exc:  # an endpoint failure of any kind: the fallback stands in
+            log.warning("LLM call failed (%s: %s); %s", type(exc).__name__, exc, fallback)
+            return None
+        return str(getattr(message, "content", message)).strip()
 
 
 def check_citations(text: str, passages: list[Hit]) -> GeneratedAnswer | None:
