@@ -288,6 +288,9 @@ def eval_command(
         Path, typer.Option("--report-dir", help="Folder of the Markdown report and its chart.")
     ] = Path("eval/reports"),
     no_report: Annotated[bool, typer.Option("--no-report", help="Write no report file.")] = False,
+    llm: Annotated[
+        bool, typer.Option("--llm", help="Ask answer sets in LLM mode (needs KB_LLM_* settings).")
+    ] = False,
     kb: KbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -319,7 +322,7 @@ def eval_command(
                 path = None if no_report else write_report(report, report_dir)
                 data = {**report.to_dict(), "report": None if path is None else str(path)}
             if answer_sets:
-                answers = evaluate_answers(store, answer_sets, release=release, progress=progress)
+                answers = evaluate_answers(store, answer_sets, release=release, progress=progress, llm=llm)
                 answer_path = (
                     None if no_report else write_answer_report(answers, report_dir, answer_sets[0].stem)
                 )

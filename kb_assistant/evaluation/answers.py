@@ -182,8 +182,12 @@ def evaluate_answers(
     files: Iterable[Path],
     release: int | str | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    llm: bool = False,
 ) -> AnswerEvalReport:
-    """Ask every question of every set against one release; score modes, wording, citations."""
+    """Ask every question of every set against one release; score modes, wording, citations.
+
+    With `llm=True` the questions are asked in LLM mode (the configured chat model checks
+    wording and may write answers), to measure what a site's model adds."""
     snapshot = kb.snapshot(release)
     pinned: int | str = snapshot.release_id if release is None else release
     sets = [(Path(p), load_answer_set(Path(p))) for p in files]
@@ -198,7 +202,7 @@ def evaluate_answers(
         for case in cases:
             start = time.perf_counter()
             try:
-                answer = kb.ask(case.query, case.as_of, case.region, pinned)
+                answer = kb.ask(case.query, case.as_of, case.region, pinned, llm=llm)
             except RefusedQuestionError as exc:  # no answer given: the agent takes it over
                 answer = _refused(case, snapshot.release_id, str(exc))
             times.append((time.perf_counter() - start) * 1000)

@@ -108,9 +108,9 @@ def test_load_answer_set_rejects_unknown_mode(tmp_path: Path):
 
 def test_repository_answer_sets_are_well_formed():
     root = Path(__file__).resolve().parents[3] / "eval"
-    sets = [*sorted(root.glob("answers_*.jsonl")), root / "holdout_answers.jsonl"]
+    sets = [*sorted(root.glob("answers_*.jsonl")), *sorted(root.glob("holdout*_answers.jsonl"))]
     cases = [c for path in sets for c in load_answer_set(path)]
-    assert len(cases) >= 210
+    assert len(sets) == 8 and len(cases) >= 370
     assert len({c.id for c in cases}) == len(cases)
     assert all(c.wording_id for c in cases if c.mode == "wording")
 
@@ -122,3 +122,22 @@ def test_evaluate_answers_counts_a_refused_question_as_escalation(tmp_path: Path
     report = evaluate_answers(corpus_kb, [path])
     assert report.failures == []
     assert report.overall["escalation_recall"] == 1.0 and report.overall["mode_accuracy"] == 1.0
+
+
+def test_evaluate_answers_in_llm_mode_asks_the_chat_model(tmp_path: Path, corpus_kb: KB):
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    from kb_assistant.answer.generated import LLMAnswerer
+    from kb_assistant.config import get_settings
+
+    path = tmp_path / "answers_llm.jsonl"
+    case = {"id": "l1", "query": "生孩子产假有几天", "mode": "wording", "wording_id": "WD-SYB-001"}
+    path.write_text(json.dumps(case, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert evaluate_answers(corpus_kb, [path]).overall["wording_hit_rate"] == 1.0
+    previous = corpus_kb._llm
+    corpus_kb.llm_answerer = LLMAnswerer(FakeListChatModel(responses=["否"]), get_settings().prompts_dir)
+    try:
+        report = evaluate_answers(corpus_kb, [path], llm=True)
+    finally:
+        corpus_kb._llm = previous
+    assert report.overall["wording_hit_rate"] == 0.0, "the model declined the entry"
