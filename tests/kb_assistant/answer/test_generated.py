@@ -22,11 +22,11 @@ def answerer(*responses: str, sleep: float | None = None, timeout: float = 5.0) 
     return LLMAnswerer(model, get_settings().prompts_dir, timeout=timeout)
 
 
-def ask_with(corpus_kb: KB, llm: LLMAnswerer):
+def ask_with(corpus_kb: KB, llm: LLMAnswerer, question: str = QUESTION):
     previous = corpus_kb._llm
     corpus_kb.llm_answerer = llm
     try:
-        return corpus_kb.ask(QUESTION, as_of="2026-11-28", llm=True)
+        return corpus_kb.ask(question, as_of="2026-11-28", llm=True)
     finally:
         corpus_kb._llm = previous
 
@@ -76,19 +76,10 @@ def test_llm_mode_without_endpoint_names_the_settings(corpus_kb: KB, monkeypatch
         fresh.ask(QUESTION, llm=True)
 
 
-def ask_about(corpus_kb: KB, question: str, llm: LLMAnswerer):
-    previous = corpus_kb._llm
-    corpus_kb.llm_answerer = llm
-    try:
-        return corpus_kb.ask(question, as_of="2026-11-28", llm=True)
-    finally:
-        corpus_kb._llm = previous
-
-
 def test_llm_wording_check_serves_a_candidate_the_model_confirms(corpus_kb: KB):
     question = "刷脸认证要不要交钱"  # near the face-recognition wording, declined on similarity alone
     assert corpus_kb.ask(question, as_of="2026-11-28").wording_id != "WD-YL-002"
-    answer = ask_about(corpus_kb, question, answerer("是"))
+    answer = ask_with(corpus_kb, answerer("是"), question)
     assert (answer.mode, answer.wording_id) == (AnswerMode.WORDING, "WD-YL-002")
     entry = next(
         s.row
@@ -102,7 +93,7 @@ def test_llm_wording_check_declines_a_match_the_model_rejects(corpus_kb: KB):
     served = corpus_kb.wording_matcher(corpus_kb.snapshot()).served
     question = next(s.row for s in served if s.row.wording_id == "WD-SYB-001").questions[0]
     assert corpus_kb.ask(question, as_of="2026-11-28").wording_id == "WD-SYB-001"
-    answer = ask_about(corpus_kb, question, answerer("否", "女职工生育享受98天产假[1]。"))
+    answer = ask_with(corpus_kb, answerer("否", "女职工生育享受98天产假[1]。"), question)
     assert answer.mode is AnswerMode.GENERATED and answer.wording_id is None
 
 
@@ -113,7 +104,7 @@ def test_llm_wording_check_without_verdict_keeps_the_scored_match(
     served = corpus_kb.wording_matcher(corpus_kb.snapshot()).served
     question = next(s.row for s in served if s.row.wording_id == "WD-SYB-001").questions[0]
     with caplog.at_level(logging.WARNING):
-        answer = ask_about(corpus_kb, question, answerer(reply, sleep=sleep, timeout=0.2))
+        answer = ask_with(corpus_kb, answerer(reply, sleep=sleep, timeout=0.2), question)
     assert (answer.mode, answer.wording_id) == (AnswerMode.WORDING, "WD-SYB-001")
     assert "the wording match stands as scored" in caplog.text
 
