@@ -1,6 +1,7 @@
 """Question → one answer in the unified format, in this order of preference:
 
 1. calculator, when the caller asks for their own retirement age or contribution years;
+   a request to look up someone's records is escalated here (no article holds them);
 2. approved wording in force on the date asked about, verbatim, when it matches confidently
    (in LLM mode, when the chat model confirms that a candidate near or above the bar
    answers the question);
@@ -25,6 +26,7 @@ from kb_assistant.answer.extractive import Quote, SentenceExtractor
 from kb_assistant.answer.facts import is_retirement_calculation
 from kb_assistant.answer.generated import LLMAnswerer
 from kb_assistant.answer.guidance import GuidanceFinder
+from kb_assistant.answer.lookups import LOOKUP_MESSAGE, RecordLookup
 from kb_assistant.answer.model import Answer, AnswerMode, Verbosity
 from kb_assistant.answer.render import AnswerRenderer, BasisLine, chinese_date, citation_label, version_label
 from kb_assistant.answer.scope import ScopeGuard
@@ -73,6 +75,7 @@ class AnswerComposer:
         self.renderer = renderer
         self.config = config or ComposerConfig()
         self.calculator = RetirementCalculator()
+        self.lookups = RecordLookup()
 
     def compose(
         self,
@@ -108,6 +111,8 @@ class AnswerComposer:
             basis = [self._basis(question, h) for h in hits]
             confidence = 1.0 if result.complete else 0.5
             return self._answer(frame, AnswerMode.CALCULATOR, result.conclusion, basis, hits, confidence)
+        if self.lookups.asks(question):
+            return self._escalate(frame, LOOKUP_MESSAGE, 1.0)
 
         hits = self.searcher.search(snapshot, question, self.config.search_k, as_of, region)
         match = matcher.match(question, query_vector, as_of, region, hits)

@@ -102,6 +102,15 @@ def test_ask_out_of_scope_escalates_without_an_answer(corpus_kb: KB):
     assert "转接专席或创建工单" in answer.answer
 
 
+def test_ask_for_someone_s_records_escalates_with_the_privacy_line(corpus_kb: KB):
+    answer = corpus_kb.ask("帮我查下我前妻现在在哪个单位交社保，她身份证号我报给你")
+    assert (answer.mode, answer.wording_id, answer.citations) == (AnswerMode.ESCALATE, None, [])
+    assert (
+        "来电人要求查询具体人员的参保或待遇记录，知识库不能查询个人信息。请核验身份后转专席或创建工单；"
+        "本人也可以通过湖南智慧人社App、电子社保卡或社保经办窗口查询，他人的信息不能向来电人提供。"
+    ) in answer.answer
+
+
 def test_ask_medical_insurance_question_is_referred(corpus_kb: KB):
     answer = corpus_kb.ask("住院花了两万块，医保能报销多少")
     assert answer.mode is AnswerMode.ESCALATE

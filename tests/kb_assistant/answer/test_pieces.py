@@ -10,6 +10,7 @@ import pytest
 from ingest.wording import WordingCitation
 from kb_assistant.answer.citations import CitationResolver, noted_citations, sentence_basis
 from kb_assistant.answer.extractive import SentenceExtractor, split_sentences
+from kb_assistant.answer.lookups import RecordLookup
 from kb_assistant.answer.model import Verbosity
 from kb_assistant.answer.render import AnswerRenderer, BasisLine
 from kb_assistant.answer.scope import Referral, ScopeGuard, load_referrals
@@ -144,3 +145,20 @@ def test_sentence_basis_takes_the_note_closing_its_item():
         WordingCitation("女职工劳动保护特别规定", "第六条"),
     )
     assert sentence_basis("一句没有出处的话。", "一句没有出处的话。") == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("帮我查一下张建国的社保交了多少年", True),
+        ("隔壁王嗲嗲一个月养老金拿好多，你帮我查一下", True),
+        ("你们系统里看得到吧，帮我查下我前夫在哪个单位交社保", True),
+        ("帮我查下我社保交了几年", True),
+        ("帮我查一下社保要交多少年才能退休", False),
+        ("去哪里查缴费记录", False),
+        ("我在手机上一查，社保断了半年", False),
+        ("你们能不能帮我查下产假有几天", False),
+    ],
+)
+def test_record_lookup_tells_a_records_request_from_a_policy_question(question: str, asks: bool):
+    assert RecordLookup().asks(question) is asks

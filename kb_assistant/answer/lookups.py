@@ -1,0 +1,36 @@
+"""A caller asking the agent to look up someone's records: the knowledge base cannot.
+
+"帮我查一下张建国的社保交了多少年", "你们系统里看得到吧，帮我查下她老倌的退休金": the answer
+is in the business system behind an identity check, never in a policy article, and a
+third person's records are not told to a caller at all. Such a request is escalated with
+a line saying so, before any wording or extract could answer a neighbouring question.
+A question about how to look records up ("去哪里查缴费记录") is a policy question and passes.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["LOOKUP_MESSAGE", "RecordLookup"]
+
+LOOKUP_MESSAGE = (
+    "来电人要求查询具体人员的参保或待遇记录，知识库不能查询个人信息。请核验身份后转专席或创建工单；"
+    "本人也可以通过湖南智慧人社App、电子社保卡或社保经办窗口查询，他人的信息不能向来电人提供。"
+)
+
+# Asking the agent (not the caller's own phone) to look something up.
+_REQUEST = re.compile(
+    r"(?:帮我|帮忙|给我|替我|麻烦你?|你们?能不能|你们?可以|你们?帮)(?:查|调|看)"
+    r"|系统里.{0,4}(?:看|查)得到"
+)
+# A person's record, not a rule: what was paid, where someone works, what someone draws.
+_RECORD = re.compile(
+    r"交了|在哪个单位|到账|记录|拿(?:好多|多少)|一个月.{0,6}(?:好多|多少)"
+    r"|(?:我|他|她|的)(?:社保|养老金|退休金|工资|待遇)"
+)
+
+
+class RecordLookup:
+    def asks(self, question: str) -> bool:
+        """Does the caller ask the agent to look up a person's records?"""
+        return bool(_REQUEST.search(question)) and bool(_RECORD.search(question))
