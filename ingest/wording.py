@@ -161,9 +161,7 @@ def _optional_date(front_matter: Mapping[str, Any], key: str) -> date | None:
 
 
 def _questions(value: Any) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(q, str | int) for q in value):
-        raise ValueError("wording key 'questions' must be a list of example questions")
-    questions = tuple(q for q in (normalize_text(str(v)).strip() for v in value) if q)
+    questions = _question_list(value, "questions", "example questions")
     if not questions:
         raise ValueError("wording key 'questions' needs at least one example question")
     return questions
@@ -172,15 +170,18 @@ def _questions(value: Any) -> tuple[str, ...]:
 def _not_questions(value: Any, questions: tuple[str, ...]) -> tuple[str, ...]:
     if value in (None, ""):
         return ()
-    if not isinstance(value, list) or not all(isinstance(q, str | int) for q in value):
-        raise ValueError(
-            "wording key 'not_questions' must be a list of questions this answer does not answer"
-        )
-    out = tuple(q for q in (normalize_text(str(v)).strip() for v in value) if q)
+    out = _question_list(value, "not_questions", "questions this answer does not answer")
     both = [q for q in out if q in questions]
     if both:
         raise ValueError(f"wording question {both[0]!r} is listed in both 'questions' and 'not_questions'")
     return out
+
+
+def _question_list(value: Any, key: str, what: str) -> tuple[str, ...]:
+    """The non-empty, normalised questions of a front-matter list."""
+    if not isinstance(value, list) or not all(isinstance(q, str | int) for q in value):
+        raise ValueError(f"wording key '{key}' must be a list of {what}")
+    return tuple(q for q in (normalize_text(str(v)).strip() for v in value) if q)
 
 
 def _citations(value: Any) -> tuple[WordingCitation, ...]:

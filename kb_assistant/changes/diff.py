@@ -188,14 +188,19 @@ def diff_windows(
     by_doc: dict[str, list[VersionRow]] = defaultdict(list)
     for v in versions.values():
         by_doc[v.doc_key].append(v)
-    wording_rows = catalog.wordings([v for v in new if versions[v].format == "wording"])
-    approved = [w for w in wording_rows if w.status == "approved"]
+    # both sides' entries, read once: the draft's approved ones are what changed articles
+    # affect, and a revision is compared with the version it replaces
+    wordings = {
+        w.version.version_id: w
+        for w in catalog.wordings([v for v, row in versions.items() if row.format == "wording"])
+    }
+    approved = [w for v, w in wordings.items() if v in new and w.status == "approved"]
     documents: list[DocumentChange] = []
     wording: list[WordingChange] = []
     for doc_key in sorted(by_doc, key=lambda k: min(v.seq for v in by_doc[k])):
         rows = sorted(by_doc[doc_key], key=lambda v: (v.effective_from or OPEN_START, v.seq))
         if rows[0].format == "wording":
-            wording.extend(_wording_changes(catalog, rows, old, new))
+            wording.extend(_wording_changes(wordings, rows, old, new))
             continue
         documents.extend(_document_changes(catalog, rows, old, new, approved))
     return ReleaseDiff(from_release, to_release, documents, wording)
@@ -245,7 +250,7 @@ def _document_changes(
 
 
 def _wording_changes(
-    catalog: Catalog, rows: list[VersionRow], old: Windows, new: Windows
+    wordings: dict[str, WordingRow], rows: list[VersionRow], old: Windows, new: Windows
 ) -> list[WordingChange]:
     out = []
     existed = [v for v in rows if v.version_id in old]
@@ -255,7 +260,7 @@ def _wording_changes(
         if v.version_id in new and v.version_id not in old:
             kind = "revised" if existed else "added"
             if existed:
-                parts = _changed_parts(catalog, existed[-1], v)
+                parts = _changed_parts(wordings, existed[-1], v)
         elif v.version_id in old and v.version_id not in new:
             kind = "removed"
         else:
@@ -267,11 +272,10 @@ def _wording_changes(
 WORDING_PARTS = ("answer", "questions", "not_questions", "citations", "dates", "status", "topic")
 
 
-def _changed_parts(catalog: Catalog, before: VersionRow, after: VersionRow) -> list[str]:
+def _changed_parts(wordings: dict[str, WordingRow], before: VersionRow, after: VersionRow) -> list[str]:
     """Which parts of an entry a revision touched: a new answer text needs the trainers'
     review, new example questions only change which calls it matches."""
-    rows = {w.version.version_id: w for w in catalog.wordings([before.version_id, after.version_id])}
-    a, b = rows.get(before.version_id), rows.get(after.version_id)
+    a, b = wordings.get(before.version_id), wordings.get(after.version_id)
     if a is None or b is None:
         return []
     changed = {
