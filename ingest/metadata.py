@@ -14,14 +14,15 @@ from functools import lru_cache
 from typing import Any
 
 from ingest.model import DocumentMeta
+from ingest.normalize import normalize_text
 from ingest.numerals import parse_numeral
 from ingest.structure import INFO_END, TITLE_RE, is_article_start
 
-__all__ = ["FRONT_MATTER_KEYS", "canonical_title", "front_date", "infer_metadata"]
+__all__ = ["FRONT_MATTER_KEYS", "canonical_title", "front_date", "infer_metadata", "question_list"]
 
 FRONT_MATTER_KEYS = (
     "title", "doc_number", "issuer", "region", "level",
-    "effective_from", "effective_to", "supersedes", "topics",
+    "effective_from", "effective_to", "supersedes", "topics", "section_questions",
 )  # fmt: skip
 HEADER_LINES = 15
 _DATE = re.compile(
@@ -80,6 +81,7 @@ def infer_metadata(text: str, front_matter: Mapping[str, Any], fallback_title: s
         effective_to=front.get("effective_to"),
         supersedes=front.get("supersedes", ()),
         topics=front.get("topics", ()),
+        section_questions=front.get("section_questions", ()),
     )
 
 
@@ -95,6 +97,8 @@ def _check_front_matter(front_matter: Mapping[str, Any]) -> dict[str, Any]:
             continue
         if key in ("effective_from", "effective_to"):
             out[key] = front_date(key, value)
+        elif key == "section_questions":
+            out[key] = _section_questions(value)
         elif key in ("supersedes", "topics"):
             items = [value] if key == "supersedes" and isinstance(value, str) else value  # titles hold "、"
             items = re.split(r"[,，、;；]", items) if isinstance(items, str) else items
@@ -113,6 +117,28 @@ def _check_front_matter(front_matter: Mapping[str, Any]) -> dict[str, Any]:
     if start and end and end < start:
         raise ValueError(f"front matter key 'effective_to' ({end}) is before 'effective_from' ({start})")
     return out
+
+
+def _section_questions(value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    if not isinstance(value, Mapping):
+        raise ValueError(
+            "front matter key 'section_questions' must map each '## ' heading to a list of example questions"
+        )
+    out = []
+    for heading, questions in value.items():
+        listed = question_list(
+            questions, f"section_questions: {heading}", "example questions", "front matter"
+        )
+        if listed:
+            out.append((normalize_text(str(heading)).strip(), listed))
+    return tuple(out)
+
+
+def question_list(value: Any, key: str, what: str, owner: str = "wording") -> tuple[str, ...]:
+    """The non-empty, normalised questions of a front-matter list."""
+    if not isinstance(value, list) or not all(isinstance(q, str | int) for q in value):
+        raise ValueError(f"{owner} key '{key}' must be a list of {what}")
+    return tuple(q for q in (normalize_text(str(v)).strip() for v in value) if q)
 
 
 def front_date(key: str, value: Any) -> date:

@@ -7,6 +7,7 @@ document can be compared, hashed and cached without side effects.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -54,6 +55,9 @@ class Chunk:
     part: int = 1
     part_count: int = 1
     heading_path: tuple[str, ...] = ()
+    # callers' questions this section answers (front matter `section_questions`), not embedded
+    # with the text: they are compared with a caller's question, question to question
+    questions: tuple[str, ...] = ()
 
     @property
     def heading(self) -> str:
@@ -73,6 +77,8 @@ class DocumentMeta:
     effective_to: date | None = None
     supersedes: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
+    # (heading after "## ", example questions) per section, in front-matter order
+    section_questions: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -103,4 +109,6 @@ class ParsedDocument:
                 self.body,
             ]
         )
+        if m.section_questions:  # absent from older versions: their ids stay as they were
+            key += "\x1f" + json.dumps(m.section_questions, ensure_ascii=False)
         return sha256_hex(key)

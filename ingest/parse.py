@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ingest.errors import UnreadableFileError
 from ingest.loaders import SUPPORTED_SUFFIXES, load_file
 from ingest.metadata import infer_metadata
-from ingest.model import LoadedText, ParsedDocument
+from ingest.model import Chunk, LoadedText, ParsedDocument
 from ingest.structure import ArticleParser
 from ingest.wording import WordingEntry, is_wording, parse_wording
 
@@ -73,6 +73,8 @@ class DocumentParser:
         chunks = tuple(self._articles.parse(loaded.text))
         if not chunks:
             raise UnreadableFileError(path, "no text to index after parsing")
+        if meta.section_questions:
+            chunks = _with_section_questions(path, chunks, dict(meta.section_questions))
         body = "\n\n".join(c.text for c in chunks)
         return ParsedDocument(
             meta=meta,
@@ -82,3 +84,24 @@ class DocumentParser:
             body=body,
             warnings=tuple(loaded.warnings),
         )
+
+
+def _with_section_questions(
+    path: Path, chunks: tuple[Chunk, ...], questions: dict[str, tuple[str, ...]]
+) -> tuple[Chunk, ...]:
+    """Each chunk of a section carries the section's example questions (every part of a long one)."""
+    headings = [c.heading_path[-1] for c in chunks if c.heading_path and c.article is None]
+    unknown = [h for h in questions if h not in headings]
+    if unknown:
+        shown = "、".join(dict.fromkeys(headings)) or "none"
+        raise UnreadableFileError(
+            path,
+            f"invalid front matter: section_questions names {unknown[0]!r}, which is not a '## ' heading"
+            f" of this file (headings: {shown})",
+        )
+    return tuple(
+        replace(c, questions=questions.get(c.heading_path[-1], ()))
+        if c.heading_path and c.article is None
+        else c
+        for c in chunks
+    )

@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from ingest.metadata import canonical_title, front_date
+from ingest.metadata import canonical_title, front_date, question_list
 from ingest.model import sha256_hex
-from ingest.normalize import normalize_text
 
 __all__ = [
     "WORDING_KEYS",
@@ -161,7 +160,7 @@ def _optional_date(front_matter: Mapping[str, Any], key: str) -> date | None:
 
 
 def _questions(value: Any) -> tuple[str, ...]:
-    questions = _question_list(value, "questions", "example questions")
+    questions = question_list(value, "questions", "example questions")
     if not questions:
         raise ValueError("wording key 'questions' needs at least one example question")
     return questions
@@ -170,18 +169,11 @@ def _questions(value: Any) -> tuple[str, ...]:
 def _not_questions(value: Any, questions: tuple[str, ...]) -> tuple[str, ...]:
     if value in (None, ""):
         return ()
-    out = _question_list(value, "not_questions", "questions this answer does not answer")
+    out = question_list(value, "not_questions", "questions this answer does not answer")
     both = [q for q in out if q in questions]
     if both:
         raise ValueError(f"wording question {both[0]!r} is listed in both 'questions' and 'not_questions'")
     return out
-
-
-def _question_list(value: Any, key: str, what: str) -> tuple[str, ...]:
-    """The non-empty, normalised questions of a front-matter list."""
-    if not isinstance(value, list) or not all(isinstance(q, str | int) for q in value):
-        raise ValueError(f"wording key '{key}' must be a list of {what}")
-    return tuple(q for q in (normalize_text(str(v)).strip() for v in value) if q)
 
 
 def _citations(value: Any) -> tuple[WordingCitation, ...]:

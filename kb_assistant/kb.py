@@ -46,6 +46,7 @@ from kb_assistant.store.catalog import Catalog
 from kb_assistant.store.ingestor import Ingestor, ProgressCallback
 from kb_assistant.store.lexical import FIELDS
 from kb_assistant.store.publisher import Publisher, PublishResult
+from kb_assistant.store.question_vectors import QuestionVectors
 from kb_assistant.store.snapshot import ReleaseSnapshot
 from kb_assistant.store.vectors import ChromaVectorStore, VectorStore
 from kb_assistant.text.analyzer import Analyzer
@@ -440,7 +441,11 @@ class KB:
                     SentenceExtractor(words, self.thesaurus),
                     ScopeGuard(words, self.thesaurus, referrals),
                     AnswerRenderer(self.settings.prompts_dir),
-                    KnowledgeSectionPicker(words, self.thesaurus),
+                    KnowledgeSectionPicker(
+                        words,
+                        self.thesaurus,
+                        question_vectors=QuestionVectors(self.catalog, self.embedder).matrix,
+                    ),
                 )
             return self._composer
 

@@ -30,7 +30,7 @@ from kb_assistant.answer.lookups import LOOKUP_MESSAGE, RecordLookup
 from kb_assistant.answer.model import Answer, AnswerMode, Verbosity
 from kb_assistant.answer.render import AnswerRenderer, BasisLine, chinese_date, citation_label, version_label
 from kb_assistant.answer.scope import ScopeGuard
-from kb_assistant.answer.sections import KnowledgeSectionPicker
+from kb_assistant.answer.sections import KnowledgeSectionPicker, SectionRanking
 from kb_assistant.answer.wording import WordingMatcher
 from kb_assistant.changes.banner import ChangeBanner
 from kb_assistant.model import Hit
@@ -115,7 +115,10 @@ class AnswerComposer:
             return self._escalate(frame, LOOKUP_MESSAGE, 1.0)
 
         hits = self.searcher.search(snapshot, question, self.config.search_k, as_of, region)
-        match = matcher.match(question, query_vector, as_of, region, hits)
+        sections = self.sections.ranking(
+            snapshot, question, query_vector, release_matrix, as_of, region, hits, limit=1
+        )
+        match = matcher.match(question, query_vector, as_of, region, hits, sections)
         if (
             generator is not None
             and match is not None
@@ -132,7 +135,7 @@ class AnswerComposer:
             )
             nearest = _nearest_similarity(query_vector, release_matrix, snapshot, as_of, region)
             if hits:
-                return self._extractive(frame, hits, nearest, [notice])
+                return self._extractive(frame, hits, sections, nearest, [notice])
         if match is not None and match.confident and match.review is None:
             cited, _ = resolver.resolve_all(match.entry.citations, as_of, region)
             basis = [self._basis(match.entry.answer, h) for h in cited]
@@ -160,11 +163,16 @@ class AnswerComposer:
                 return self._answer(
                     frame, AnswerMode.GENERATED, generated.text, basis, cited, round(nearest, 4)
                 )
-        return self._extractive(frame, hits, nearest)
+        return self._extractive(frame, hits, sections, nearest)
 
     # --- the modes -----------------------------------------------------------------------------
     def _extractive(
-        self, frame: _Frame, hits: list[Hit], nearest: float, notices: list[str] | None = None
+        self,
+        frame: _Frame,
+        hits: list[Hit],
+        sections: SectionRanking,
+        nearest: float,
+        notices: list[str] | None = None,
     ) -> Answer:
         """Quote the knowledge section that answers the question, and the article it rests on.
 
@@ -173,7 +181,7 @@ class AnswerComposer:
         without one, the best search hit outside the knowledge base that shares words with
         the question.
         """
-        guide = self._guide(frame, hits)
+        guide = self._guide(frame, sections)
         sources = self._noted_sources(frame, guide, hits) if guide is not None else []
         if not sources:
             searched = self._searched_source(frame, hits)
@@ -195,13 +203,10 @@ class AnswerComposer:
             notices=notices,
         )
 
-    def _guide(self, frame: _Frame, hits: list[Hit]) -> Quote | None:
-        ranked = self.sections.rank(
-            frame.snapshot, frame.matched, frame.vector, frame.matrix, frame.as_of, frame.region, hits, 1
-        )
-        if not ranked:
+    def _guide(self, frame: _Frame, sections: SectionRanking) -> Quote | None:
+        if not sections.best:
             return None
-        section = ranked[0]
+        section = sections.best[0]
         quote = self.extractor.quote(frame.matched, section)
         return quote if quote.overlap > 0 else None
 

@@ -12,7 +12,11 @@ by a margin); below it the caller gets an extractive answer, never a near-miss e
 A question closer to one of the entry's `not_questions` (near-topic questions trainers
 listed as not answered by it: sick leave beside annual leave) than to any of its examples
 is a near miss too, however high it scores: similarity says "same topic", the trainer's
-counter-examples say "not this answer".
+counter-examples say "not this answer". The knowledge sections' example questions work the
+same way without anyone listing them twice: a question nearer to those of a section the
+entry does not cite than to the entry's own examples (and those of the sections it cites)
+asks about something else. When the section the picker puts first is one the entry cites,
+the two agree, and the bar is a little lower.
 """
 
 from __future__ import annotations
@@ -24,12 +28,13 @@ from datetime import date
 import numpy as np
 
 from kb_assistant.answer.citations import CitationResolver
+from kb_assistant.answer.sections import SectionRanking
 from kb_assistant.changes.review import ReviewState, review_from
 from kb_assistant.embed.base import Embedder
 from kb_assistant.model import Hit
 from kb_assistant.store.catalog import Catalog, WordingRow
 from kb_assistant.store.ingestor import answer_passage, answer_sentences
-from kb_assistant.store.question_vectors import QuestionVectors
+from kb_assistant.store.question_vectors import QuestionVectors, best_of_each
 from kb_assistant.store.snapshot import ReleaseSnapshot, region_applies
 from kb_assistant.text.analyzer import Analyzer
 from kb_assistant.text.thesaurus import Thesaurus
@@ -49,7 +54,9 @@ class WordingMatchConfig:
     eval/answers_*.jsonl (mode accuracy 0.883 at 2.10 / 0, 0.863 with a 0.02 margin). The
     near-miss rule's `counter_margin` 0 was chosen on the same sets (mode accuracy 0.899,
     against 0.893 at 0.015 and 0.807 at -0.015); with it, a lower bar serves out-of-scope
-    questions wording (escalation recall 0.77 → 0.63 at 2.05).
+    questions wording (escalation recall 0.77 → 0.63 at 2.05). `section_agreement` 0.03 and
+    `section_margin` 0.015 were chosen on the same sets (bench/tune_answers.py: 2 more right
+    entries and 4 fewer wordings where none was expected, against neither rule).
     """
 
     answer_weight: float = 0.25
@@ -61,6 +68,10 @@ class WordingMatchConfig:
     min_margin: float = 0.0  # over the best other entry (0: the best entry wins outright)
     # how much closer to a not_question than to every example a question must be to be declined
     counter_margin: float = 0.0
+    # how much lower the bar is when the best knowledge section is one the entry cites
+    section_agreement: float = 0.03
+    # how much closer to an uncited section's example questions a question must be to be declined
+    section_margin: float = 0.015
 
     @property
     def max_score(self) -> float:
@@ -77,6 +88,10 @@ class WordingMatchConfig:
         )
         if not -1.0 <= self.counter_margin <= 2.0:
             raise ValueError("counter_margin must be between -1 and 2 (2 ignores not_questions)")
+        if not -1.0 <= self.section_margin <= 2.0:
+            raise ValueError("section_margin must be between -1 and 2 (2 ignores section questions)")
+        if not 0.0 <= self.section_agreement <= 1.0:
+            raise ValueError("section_agreement must be between 0 and 1")
         if min(weights) < 0 or self.agreement_depth < 1:
             raise ValueError("weights and min_margin must be >= 0 and agreement_depth >= 1")
 
@@ -88,6 +103,9 @@ class WordingMatch:
     margin: float  # over the best other entry in force
     confident: bool
     near_miss: str | None = None  # the entry's not_question the question is closer to, if any
+    # the knowledge section (not cited by the entry) whose example questions the question is closer to
+    closer_section: str | None = None
+    bar: float = 0.0  # the score the entry had to reach (lower where the best section agrees)
     review: ReviewState | None = None  # set when a cited article changed on or before the date asked
 
 
@@ -197,16 +215,23 @@ class WordingMatcher:
         )
 
     def match(
-        self, question: str, vector: np.ndarray, as_of: date, region: str | None, hits: list[Hit]
+        self,
+        question: str,
+        vector: np.ndarray,
+        as_of: date,
+        region: str | None,
+        hits: list[Hit],
+        sections: SectionRanking | None = None,
     ) -> WordingMatch | None:
-        """The best entry in force on `as_of`, whether or not it clears the bar (see `confident`)."""
+        """The best entry in force on `as_of`, whether or not it clears the bar (see `confident`);
+        `sections`, the knowledge sections ranked for the question, lets them vote."""
         allowed = np.flatnonzero([self._serves(s, as_of, region) for s in self.served])
         if allowed.size == 0:
             return None
         query = vector.astype(np.float32)
-        examples = self._best_of_each(self.matrix, self.owners, query)
+        examples = best_of_each(self.matrix, self.owners, query, len(self.served))
         answers = self.answers @ query
-        sentences = self._best_of_each(self.sentences, self.sentence_owners, query)
+        sentences = best_of_each(self.sentences, self.sentence_owners, query, len(self.served))
         words = set(self.analyzer.words(question))
         weights = {w: self._idf(w) for w in words}
         total = sum(weights.values())
@@ -226,15 +251,39 @@ class WordingMatcher:
         scored.sort(key=lambda x: (-x[0], x[1]))
         best_score, best = scored[0]
         margin = best_score - scored[1][0] if len(scored) > 1 else best_score
+        row = self.served[best].row
         near_miss = self._near_miss(best, float(examples[best]), query)
-        confident = best_score >= config.min_score and margin >= config.min_margin and near_miss is None
+        bar, closer = config.min_score, None
+        if sections is not None:
+            top = sections.best[0] if sections.best else None
+            if top is not None and _cites_section(row, top.title, top.doc_number, top.heading):
+                bar -= config.section_agreement
+            closer = self._closer_section(row, float(examples[best]), sections)
+        confident = best_score >= bar and margin >= config.min_margin and near_miss is None and closer is None
         review = self.served[best].review
         if review is not None and as_of < review.needs_review_from:
             review = None
-        row = self.served[best].row
         return WordingMatch(
-            row, round(best_score, 4), round(margin, 4), confident, review=review, near_miss=near_miss
+            row,
+            round(best_score, 4),
+            round(margin, 4),
+            confident,
+            review=review,
+            near_miss=near_miss,
+            closer_section=closer,
+            bar=round(bar, 4),
         )
+
+    def _closer_section(self, entry: WordingRow, example: float, sections: SectionRanking) -> str | None:
+        """The uncited knowledge section whose example questions are nearer to the question than
+        the entry's examples and the questions of the sections it cites, if any."""
+        own, other, where = example, -1.0, None
+        for title, doc_number, heading, cosine in sections.asked:
+            if _cites_section(entry, title, doc_number, heading):
+                own = max(own, cosine)
+            elif cosine > other:
+                other, where = cosine, f"{doc_number or title} {heading}"
+        return where if other > own + self.config.section_margin else None
 
     def _near_miss(self, entry: int, example: float, query: np.ndarray) -> str | None:
         """The entry's not_question nearer to the question than its examples are, if any."""
@@ -247,12 +296,6 @@ class WordingMatcher:
             return None
         return self.served[entry].row.not_questions[nearest]
 
-    def _best_of_each(self, vectors: np.ndarray, owners: np.ndarray, query: np.ndarray) -> np.ndarray:
-        """Per entry, the highest cosine of the query to its rows (example questions, sentences)."""
-        best = np.full(len(self.served), -1.0, dtype=np.float32)
-        np.maximum.at(best, owners, vectors @ query)
-        return best
-
     def needing_review(self) -> list[ReviewState]:
         return [s.review for s in self.served if s.review is not None]
 
@@ -263,3 +306,9 @@ class WordingMatcher:
             for citation in entry.citations
             for hit in top
         )
+
+
+def _cites_section(entry: WordingRow, title: str, doc_number: str | None, heading: str) -> bool:
+    return any(
+        c.section and c.names(title, doc_number) and c.points_at(None, heading) for c in entry.citations
+    )

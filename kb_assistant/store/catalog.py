@@ -61,6 +61,7 @@ class ChunkRow:
     text: str
     part: int
     part_count: int
+    questions: tuple[str, ...] = ()  # a knowledge section's example questions
 
 
 @dataclass(frozen=True)
@@ -188,7 +189,7 @@ class Catalog:
                 ),
             )
             conn.executemany(
-                "INSERT OR IGNORE INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR IGNORE INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         version_id,
@@ -201,6 +202,7 @@ class Catalog:
                         c.part_count,
                         c.heading,
                         c.text,
+                        json.dumps(list(c.questions), ensure_ascii=False),
                     )
                     for i, (c, h) in enumerate(zip(doc.chunks, chunk_hashes, strict=True))
                 ],
@@ -314,7 +316,7 @@ class Catalog:
         out: list[ChunkRow] = []
         for vid in version_ids:
             out.extend(
-                ChunkRow(r[0], r[1], r[2], r[3], r[8], r[9], r[6], r[7])
+                ChunkRow(r[0], r[1], r[2], r[3], r[8], r[9], r[6], r[7], tuple(json.loads(r[10])))
                 for r in self.conn.execute(
                     "SELECT * FROM chunks WHERE version_id = ? ORDER BY position", (vid,)
                 ).fetchall()
@@ -407,7 +409,7 @@ class Catalog:
             )
             conn.execute(
                 "INSERT OR IGNORE INTO chunks SELECT ?, position, chunk_hash, article, article_number,"
-                " article_sub, part, part_count, heading, text FROM chunks WHERE version_id = ?",
+                " article_sub, part, part_count, heading, text, questions FROM chunks WHERE version_id = ?",
                 (new_id, version_id),
             )
             conn.execute("INSERT OR IGNORE INTO draft VALUES (?, ?)", (new_id, now))

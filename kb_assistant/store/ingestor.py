@@ -151,6 +151,10 @@ class Ingestor:
                 )
         texts = [embedded_text(c) for c in doc.chunks]
         hashes = [sha256_hex(t) for t in texts]
+        # section questions are compared with callers' questions: embedded as queries, once
+        QuestionVectors(self.catalog, self.embedder).matrix(
+            list(dict.fromkeys(q for c in doc.chunks for q in c.questions))
+        )
         pending.append(_Pending(doc, doc_key, hashes, texts, fhash, key_path))
 
     def _take_wording(

@@ -26,9 +26,17 @@ def _add_wording_not_questions(conn: sqlite3.Connection) -> None:
         conn.execute("ALTER TABLE wordings ADD COLUMN not_questions TEXT NOT NULL DEFAULT '[]'")
 
 
+def _add_chunk_questions(conn: sqlite3.Connection) -> None:
+    """Version 4: a knowledge-article section carries the callers' questions it answers."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(chunks)")}
+    if "questions" not in columns:
+        conn.execute("ALTER TABLE chunks ADD COLUMN questions TEXT NOT NULL DEFAULT '[]'")
+
+
 STEPS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("2", _drop_release_lexical_dir),
     ("3", _add_wording_not_questions),
+    ("4", _add_chunk_questions),
 ]
 SCHEMA_VERSION = STEPS[-1][0]
 

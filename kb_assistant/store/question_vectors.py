@@ -15,7 +15,7 @@ from ingest.model import sha256_hex
 from kb_assistant.embed.base import Embedder
 from kb_assistant.store.catalog import Catalog
 
-__all__ = ["QuestionVectors"]
+__all__ = ["QuestionVectors", "best_of_each"]
 
 
 class QuestionVectors:
@@ -40,3 +40,11 @@ class QuestionVectors:
         if not hashes:
             return np.zeros((0, self.embedder.dim), dtype=np.float32)
         return np.stack([np.frombuffer(stored[h], dtype=np.float32) for h in hashes])
+
+
+def best_of_each(vectors: np.ndarray, owners: np.ndarray, query: np.ndarray, count: int) -> np.ndarray:
+    """Per owner (0..count-1), the highest cosine of the query to its rows; -1 for owners without rows."""
+    best = np.full(count, -1.0, dtype=np.float32)
+    if owners.size:
+        np.maximum.at(best, owners, vectors @ query)
+    return best

