@@ -56,7 +56,8 @@ bench: bench-ingest bench-search eval bench-answers bench-load
 ANSWERS_KB := bench/out/kb_answers
 ANSWER_SETS := $(wildcard eval/answers_*.jsonl)
 # Written blind after the answer settings were chosen on ANSWER_SETS; never used to choose any.
-HOLDOUT_SETS := eval/holdout_answers.jsonl eval/holdout2_answers.jsonl eval/holdout3_answers.jsonl
+HOLDOUT_SETS := eval/holdout_answers.jsonl eval/holdout2_answers.jsonl eval/holdout3_answers.jsonl \
+	eval/holdout4_answers.jsonl
 
 $(ANSWERS_KB)/catalog.sqlite3:
 	@test -d $(BENCH_KB) || $(MAKE) bench-ingest
