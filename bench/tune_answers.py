@@ -90,7 +90,7 @@ def main() -> None:
         sections = []
         for section_config in section_grid:
             picker.config = section_config
-            sections.append(picker.rank(snapshot, text, vector, matrix, day, case.region, hits, limit=1))
+            sections.append(picker.ranking(snapshot, text, vector, matrix, day, case.region, hits, 1).best)
         asked.append(Asked(case, best, sections))
     matcher.config = base
     right, wrong, stray, expected = counts(asked, 0, base.min_score, base.min_margin)

@@ -23,7 +23,7 @@ def _rank(kb: KB, question: str, day: date, limit: int = 3) -> list[tuple[str | 
     picker = KnowledgeSectionPicker(Analyzer(), Thesaurus.load())
     vector = kb.embedder.embed_query(question)
     matrix = release_matrix(snapshot, kb.vectors)
-    hits = picker.rank(snapshot, question, vector, matrix, day, None, [], limit=limit)
+    hits = picker.ranking(snapshot, question, vector, matrix, day, None, [], limit=limit).best
     return [(h.doc_number, h.heading) for h in hits]
 
 
@@ -47,7 +47,7 @@ def test_section_picker_knows_its_own_articles_from_statutes(corpus_kb: KB):
     statute = KnowledgeSectionPicker(Analyzer(), Thesaurus.load(), level="法律")
     assert not statute.is_knowledge(snapshot, hit)
     assert (
-        statute.rank(
+        statute.ranking(
             snapshot,
             "社保卡",
             corpus_kb.embedder.embed_query("社保卡"),
@@ -55,7 +55,7 @@ def test_section_picker_knows_its_own_articles_from_statutes(corpus_kb: KB):
             date(2026, 11, 28),
             None,
             [],
-        )
+        ).best
         == []
     )
 
@@ -124,7 +124,7 @@ def test_section_questions_pull_the_section_they_ask_about(tmp_path: Path, nanoe
     stored = QuestionVectors(kb.catalog, kb.embedder)
     with_questions = KnowledgeSectionPicker(Analyzer(), Thesaurus.load(), question_vectors=stored.matrix)
     without = KnowledgeSectionPicker(Analyzer(), Thesaurus.load())
-    assert [h.heading for h in without.rank(snapshot, question, vector, matrix, day, None, [])] == [
+    assert [h.heading for h in without.ranking(snapshot, question, vector, matrix, day, None, []).best] == [
         "一、领取条件",
         "二、怎样申领",
     ]
