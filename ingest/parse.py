@@ -86,11 +86,16 @@ class DocumentParser:
         )
 
 
+def _section_of(chunk: Chunk) -> str | None:
+    """The `## ` heading a chunk of a document without articles falls under."""
+    return chunk.heading_path[-1] if chunk.heading_path and chunk.article is None else None
+
+
 def _with_section_questions(
     path: Path, chunks: tuple[Chunk, ...], questions: dict[str, tuple[str, ...]]
 ) -> tuple[Chunk, ...]:
     """Each chunk of a section carries the section's example questions (every part of a long one)."""
-    headings = [c.heading_path[-1] for c in chunks if c.heading_path and c.article is None]
+    headings = [h for h in map(_section_of, chunks) if h is not None]
     unknown = [h for h in questions if h not in headings]
     if unknown:
         shown = "、".join(dict.fromkeys(headings)) or "none"
@@ -100,8 +105,5 @@ def _with_section_questions(
             f" of this file (headings: {shown})",
         )
     return tuple(
-        replace(c, questions=questions.get(c.heading_path[-1], ()))
-        if c.heading_path and c.article is None
-        else c
-        for c in chunks
+        replace(c, questions=questions.get(section, ())) if (section := _section_of(c)) else c for c in chunks
     )
