@@ -321,7 +321,7 @@ class KB:
             if latest is None:
                 raise NoReleaseError()
             release_id = latest if release is None else _release_number(release)
-            row = self.catalog.release_row(release_id)
+            row = self.catalog.release_row(release_id) if 0 < release_id <= latest else None
             if row is None:
                 raise UnknownReleaseError(release_id, latest)
             digest = row["set_hash"]

@@ -176,3 +176,9 @@ def test_evaluate_same_file_twice_raises(eval_root: Path, eval_kb: KB):
 def test_evaluate_unknown_release_raises(eval_root: Path, eval_kb: KB):
     with pytest.raises(UnknownReleaseError):
         evaluate(eval_kb, [eval_root / "dev.jsonl"], release=9)
+
+
+@pytest.mark.parametrize("release", [0, -1, 2**63])  # 2**63 is beyond SQLite's integers
+def test_snapshot_of_a_release_number_out_of_range_is_unknown(eval_kb: KB, release: int):
+    with pytest.raises(UnknownReleaseError):
+        eval_kb.snapshot(release)
