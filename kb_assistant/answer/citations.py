@@ -55,13 +55,30 @@ def _by_document(snapshot: ReleaseSnapshot) -> dict[str, list[int]]:
 
 def sentence_basis(text: str, sentence: str) -> tuple[WordingCitation, ...]:
     """What a quoted sentence of a knowledge section rests on: the first source note at or
-    after it in its paragraph (a note closes an item, which may span sentences split at ；)."""
+    after it in its paragraph (a note closes an item, which may span sentences split at ；),
+    else the note of the lead-in of the list it belongs to."""
     start = text.find(sentence)
     if start < 0:
         return noted_citations(sentence)
     end = text.find("\n", start)
     note = _NOTE.search(text, start, len(text) if end < 0 else end)
-    return noted_citations(note.group(0)) if note else ()
+    if note:
+        return noted_citations(note.group(0))
+    return _lead_in_basis(text[:start])
+
+
+def _lead_in_basis(before: str) -> tuple[WordingCitation, ...]:
+    """The note of the list's lead-in ("按以下顺序确定：（依据：…）"), for an item without
+    a note of its own: the nearest paragraph above ending that way, across other items."""
+    for paragraph in reversed(before.split("\n")):
+        paragraph = paragraph.strip()
+        note = _NOTE.search(paragraph)
+        if note is None:
+            continue
+        if paragraph[: note.start()].rstrip().endswith(("：", ":")) and note.end() == len(paragraph):
+            return noted_citations(note.group(0))
+        return ()  # an item with a note of its own: the list, if any, ended before it
+    return ()
 
 
 class CitationResolver:

@@ -5,7 +5,8 @@
 2. approved wording in force on the date asked about, verbatim, when it matches confidently
    (in LLM mode, when the chat model confirms that a candidate near or above the bar
    answers the question);
-3. a referral, when the question belongs to another public service line;
+3. a referral, when the question belongs to another public service line (before the
+   wording, unless the matching entry's examples or answer take that subject up);
 4. an extractive answer quoting the best article(s), when the release supports one (or, in
    LLM mode, a chat model's answer from the same passages when every citation checks out);
 5. otherwise escalate: no guessed answer, a handover to a specialist or a work order.
@@ -45,6 +46,9 @@ OUT_OF_SCOPE = "这个问题超出了人社政策知识库的答复范围，暂�
 @dataclass(frozen=True)
 class ComposerConfig:
     search_k: int = 10  # hits an extractive answer may quote from
+    # sentences quoted from the knowledge section; an item and its consequence often span
+    # three (split at ；): 3 against 2 raised extract citation accuracy 0.786 → 0.821 (dev)
+    guide_sentences: int = 3
     basis_articles: int = 2  # articles quoted beside a knowledge section, from its source notes
     # LLM mode: how far below the wording bar a candidate is still put to the chat model
     judge_band: float = 0.15
@@ -54,6 +58,8 @@ class ComposerConfig:
             raise ValueError(f"search_k must be between 1 and 100, got {self.search_k}")
         if self.basis_articles < 1:
             raise ValueError(f"basis_articles must be >= 1, got {self.basis_articles}")
+        if self.guide_sentences < 1:
+            raise ValueError(f"guide_sentences must be >= 1, got {self.guide_sentences}")
         if self.judge_band < 0:
             raise ValueError(f"judge_band must be >= 0, got {self.judge_band}")
 
@@ -128,6 +134,14 @@ class AnswerComposer:
             verdict = generator.confirms(question, match.entry.version.title, match.entry.answer)
             if verdict is not None:
                 match = replace(match, confident=verdict)
+        referral = self.scope.referral(question)
+        if (
+            referral is not None
+            and match is not None
+            and match.confident
+            and not referral.covered_by((*match.entry.questions, match.entry.answer))
+        ):
+            return self._escalate(frame, referral.message, 1.0)  # "身份证丢了" is not the card's loss
         if match is not None and match.confident and match.review is not None:
             notice = (
                 f"统一答复口径{match.entry.wording_id}所依据的{match.review.citation}"
@@ -149,7 +163,6 @@ class AnswerComposer:
                 wording_id=match.entry.wording_id,
             )
 
-        referral = self.scope.referral(question)
         if referral is not None:
             return self._escalate(frame, referral.message, 1.0)
         nearest = _nearest_similarity(query_vector, release_matrix, snapshot, as_of, region)
@@ -204,11 +217,11 @@ class AnswerComposer:
         )
 
     def _guide(self, frame: _Frame, sections: SectionRanking) -> Quote | None:
+        """The best section's key sentences, though they share no word with the question: the
+        picker weighs the section's example questions, which know the callers' words better."""
         if not sections.best:
             return None
-        section = sections.best[0]
-        quote = self.extractor.quote(frame.matched, section)
-        return quote if quote.overlap > 0 else None
+        return self.extractor.quote(frame.matched, sections.best[0], self.config.guide_sentences)
 
     def _noted_sources(self, frame: _Frame, guide: Quote, hits: list[Hit]) -> list[Quote]:
         """The articles the quoted sentences rest on (their source notes), those the search

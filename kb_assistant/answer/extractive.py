@@ -86,8 +86,9 @@ class SentenceExtractor:
     def question_words(self, question: str) -> frozenset[str]:
         return _words(self.analyzer, self.thesaurus.expand(question))
 
-    def quote(self, question: str, hit: Hit) -> Quote:
-        """The sentences of `hit` that best answer `question` (the first one when none overlaps)."""
+    def quote(self, question: str, hit: Hit, limit: int | None = None) -> Quote:
+        """The sentences of `hit` (at most `limit`, else `max_sentences`) that best answer
+        `question` (the first one when none overlaps)."""
         words = self.question_words(question)
         sentences = split_sentences(hit.text) or [hit.text.strip()]
         scored = []
@@ -95,7 +96,7 @@ class SentenceExtractor:
             shared = words & _words(self.analyzer, sentence)
             scored.append((len(shared), -position, sentence, shared))
         scored.sort(reverse=True)
-        chosen = [s for s in scored[: self.max_sentences] if s[0] > 0] or scored[:1]
+        chosen = [s for s in scored[: limit or self.max_sentences] if s[0] > 0] or scored[:1]
         chosen.sort(key=lambda s: -s[1])
         covered = set().union(*(s[3] for s in chosen))
         overlap = len(covered) / len(words) if words else 0.0

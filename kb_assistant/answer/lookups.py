@@ -1,6 +1,7 @@
 """A caller asking the agent to look up someone's records: the knowledge base cannot.
 
-"帮我查一下张建国的社保交了多少年", "你们系统里看得到吧，帮我查下她老倌的退休金": the answer
+"帮我查一下张建国的社保交了多少年", "你们系统里看得到吧，帮我查下她老倌的退休金",
+"我邻居每个月领多少养老金你告诉我": the answer
 is in the business system behind an identity check, never in a policy article, and a
 third person's records are not told to a caller at all. Such a request is escalated with
 a line saying so, before any wording or extract could answer a neighbouring question.
@@ -28,9 +29,14 @@ _RECORD = re.compile(
     r"交了|在哪个单位|到账|记录|拿(?:好多|多少)|一个月.{0,6}(?:好多|多少)"
     r"|(?:我|他|她|的)(?:社保|养老金|退休金|工资|待遇)"
 )
+# Someone else's amount, asked without a request verb: still a record, and a third person's.
+_THIRD_PERSON = re.compile(r"邻居|隔壁|同事|亲戚|某某")
+_AMOUNT = re.compile(r"(?:拿|领)(?:好多|多少)|[一每]个月.{0,6}(?:好多|多少)")
 
 
 class RecordLookup:
     def asks(self, question: str) -> bool:
         """Does the caller ask the agent to look up a person's records?"""
-        return bool(_REQUEST.search(question)) and bool(_RECORD.search(question))
+        if _REQUEST.search(question) and _RECORD.search(question):
+            return True
+        return bool(_THIRD_PERSON.search(question)) and bool(_AMOUNT.search(question))

@@ -3,7 +3,8 @@
 Two rules of thumb a trainer would give a new agent, as data and thresholds:
 questions owned by another hotline (medical insurance, housing fund, tax) are referred
 there (`data/referrals.tsv`), unless they also name one of this hotline's own benefits
-that the line lists (unemployment benefit pays the medical insurance of those drawing it);
+that the line lists (unemployment benefit pays the medical insurance of those drawing it)
+or the approved wording that matches takes the subject up in its examples or its answer;
 a question with none of the domain's words, or whose nearest article is far away, is not
 guessed at.
 """
@@ -27,6 +28,11 @@ class Referral:
     # words that keep the question here although it names the keyword: medical insurance
     # while drawing unemployment benefit is the unemployment fund's business, not 12393's
     unless: tuple[str, ...] = ()
+
+    def covered_by(self, texts: tuple[str, ...]) -> bool:
+        """Do these texts (an entry's example questions and answer) take up the keyword?
+        Trainers who wrote "灵活就业医保登记找哪个部门" as an example meant the entry to answer it."""
+        return any(self.keyword in t.lower() for t in texts)
 
 
 def load_referrals(path: Path | None = None) -> list[Referral]:

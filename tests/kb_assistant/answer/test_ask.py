@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from kb_assistant.answer.extractive import split_sentences
 from kb_assistant.answer.model import AnswerMode
 from kb_assistant.errors import InputError
 from kb_assistant.kb import KB, MAX_QUESTION_CHARS
@@ -162,11 +163,25 @@ def test_ask_medical_insurance_question_is_referred(corpus_kb: KB):
     assert "12393" in answer.answer
 
 
+def test_ask_another_line_s_business_is_referred_before_a_neighbouring_wording(corpus_kb: KB):
+    """ "身份证丢了" is the police's business, not the social security card's loss report."""
+    answer = corpus_kb.ask("身份证丢了去哪里补办")
+    assert (answer.mode, answer.wording_id) == (AnswerMode.ESCALATE, None)
+    assert "派出所" in answer.answer
+
+
+def test_ask_wording_that_takes_up_another_line_s_subject_is_still_served(corpus_kb: KB):
+    answer = corpus_kb.ask("灵活就业的人医保登记要找哪个部门办")
+    assert (answer.mode, answer.wording_id) == (AnswerMode.WORDING, "WD-CB-003")
+
+
 def test_ask_extractive_quotes_only_cited_text(corpus_kb: KB):
     answer = corpus_kb.ask("劳动能力鉴定结论多久能作出来", as_of="2026-11-28")
     assert answer.mode is AnswerMode.EXTRACTIVE
     conclusion = answer.answer.splitlines()[0].removeprefix("【答复】")
-    assert any(conclusion in c.text.replace("\n", "") or conclusion in c.text for c in answer.citations)
+    quoted = split_sentences(conclusion)
+    assert len(quoted) >= 2  # the knowledge section's sentences, in their own order
+    assert all(any(s in c.text for c in answer.citations) for s in quoted)
 
 
 def test_ask_citations_are_in_force_in_the_release(corpus_kb: KB):

@@ -147,6 +147,19 @@ def test_sentence_basis_takes_the_note_closing_its_item():
     assert sentence_basis("一句没有出处的话。", "一句没有出处的话。") == ()
 
 
+def test_sentence_basis_of_a_list_item_without_a_note_is_the_lead_in_s():
+    text = (
+        "达到待遇领取条件时，按以下顺序确定待遇领取地：（依据：《城镇企业职工基本养老保险关系转移接续暂行办法》第六条）\n\n"
+        "（一）基本养老保险关系在户籍所在地的，在户籍所在地办理。\n\n"
+        "（二）在关系所在地累计缴费满10年的，在该地办理。\n\n"
+        "另有规定的从其规定。（依据：《中华人民共和国社会保险法》第十九条）\n\n"
+        "其他情形咨询窗口。"
+    )
+    lead_in = (WordingCitation("城镇企业职工基本养老保险关系转移接续暂行办法", "第六条"),)
+    assert sentence_basis(text, "（二）在关系所在地累计缴费满10年的，在该地办理。") == lead_in
+    assert sentence_basis(text, "其他情形咨询窗口。") == ()  # the note above closes an item, not a list
+
+
 @pytest.mark.parametrize(
     ("question", "asks"),
     [
@@ -154,6 +167,9 @@ def test_sentence_basis_takes_the_note_closing_its_item():
         ("隔壁王嗲嗲一个月养老金拿好多，你帮我查一下", True),
         ("你们系统里看得到吧，帮我查下我前夫在哪个单位交社保", True),
         ("帮我查下我社保交了几年", True),
+        ("我邻居王某某每个月领多少养老金你告诉我", True),
+        ("你告诉我失业金每个月领多少", False),
+        ("我同事的社保断了半年，还能补交吗", False),
         ("帮我查一下社保要交多少年才能退休", False),
         ("去哪里查缴费记录", False),
         ("我在手机上一查，社保断了半年", False),
