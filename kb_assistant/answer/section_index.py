@@ -1,0 +1,101 @@
+"""The knowledge sections of a release, prepared once per snapshot for the section picker:
+their words, character bigrams, rarity weights and example-question vectors."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from kb_assistant.store.snapshot import ReleaseSnapshot
+from kb_assistant.text.analyzer import Analyzer
+
+__all__ = ["SectionIndex", "build_section_index", "two_best_of_each"]
+
+
+@dataclass(frozen=True)
+class SectionIndex:
+    rows: np.ndarray  # snapshot row numbers of knowledge-article sections
+    versions: frozenset[str]  # the knowledge articles' version ids
+    text: list[frozenset[str]]
+    heading: list[frozenset[str]]
+    title: list[frozenset[str]]
+    idf: dict[str, float]
+    unseen_idf: float
+    questions: np.ndarray  # the sections' example-question vectors
+    question_owners: np.ndarray  # the position in `rows` of each question's section
+    asked_pairs: list[frozenset[str]]  # character bigrams of each section's questions
+    heading_pairs: list[frozenset[str]]
+    pair_idf: dict[str, float]
+
+
+def build_section_index(
+    snapshot: ReleaseSnapshot,
+    level: str,
+    analyzer: Analyzer,
+    question_vectors: Callable[[Sequence[str]], np.ndarray] | None,
+) -> SectionIndex:
+    rows = [i for i, r in enumerate(snapshot.rows) if r.level == level and r.article is None]
+    words = analyzer.words
+    text = [frozenset(words(snapshot.rows[i].text)) for i in rows]
+    heading = [frozenset(words(snapshot.rows[i].heading.split(" / ")[-1])) for i in rows]
+    title = [frozenset(words(snapshot.rows[i].title)) for i in rows]
+    pairs = analyzer.char_bigrams
+    asked_pairs = [frozenset(p for q in snapshot.rows[i].questions for p in pairs(q)) for i in rows]
+    heading_pairs = [frozenset(pairs(snapshot.rows[i].heading.split(" / ")[-1])) for i in rows]
+    text_pairs = [frozenset(pairs(snapshot.rows[i].text)) for i in rows]
+    n = len(rows)
+    idf = _idf([text[k] | heading[k] | title[k] for k in range(n)], n)
+    pair_idf = _idf([asked_pairs[k] | heading_pairs[k] | text_pairs[k] for k in range(n)], n)
+    asked = [(k, q) for k, i in enumerate(rows) for q in snapshot.rows[i].questions]
+    if asked and question_vectors is not None:
+        questions = question_vectors([q for _, q in asked])
+        owners = np.array([k for k, _ in asked], dtype=np.int32)
+    else:
+        questions = np.zeros((0, 1), dtype=np.float32)
+        owners = np.zeros(0, dtype=np.int32)
+    return SectionIndex(
+        np.array(rows, dtype=np.int64),
+        frozenset(snapshot.rows[i].version_id for i in rows),
+        text,
+        heading,
+        title,
+        idf,
+        math.log(n + 1) + 1.0,
+        questions,
+        owners,
+        asked_pairs,
+        heading_pairs,
+        pair_idf,
+    )
+
+
+def _idf(documents: list[frozenset[str]], n: int) -> dict[str, float]:
+    df: dict[str, int] = {}
+    for terms in documents:
+        for term in terms:
+            df[term] = df.get(term, 0) + 1
+    return {t: math.log((n + 1) / (c + 1)) + 1.0 for t, c in df.items()}
+
+
+def two_best_of_each(
+    vectors: np.ndarray, owners: np.ndarray, query: np.ndarray, count: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per owner, the highest and the second-highest cosine of the query to its rows
+    (-1 where there is none)."""
+    best = np.full(count, -1.0, dtype=np.float32)
+    second = np.full(count, -1.0, dtype=np.float32)
+    if owners.size == 0:
+        return best, second
+    cosines = vectors @ query
+    order = np.lexsort((-cosines, owners))  # by owner, nearest first
+    grouped = owners[order]
+    firsts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
+    best[grouped[firsts]] = cosines[order[firsts]]
+    nexts = firsts + 1
+    paired = nexts < grouped.size
+    paired[paired] = grouped[nexts[paired]] == grouped[firsts[paired]]
+    second[grouped[firsts[paired]]] = cosines[order[nexts[paired]]]
+    return best, second
