@@ -353,6 +353,12 @@ def _print_answer_eval(data: dict[str, Any]) -> None:
         f"  citations not in force: {data['foreign_citations']}; "
         f"ask latency p50 {latency.get('p50', 'n/a')} ms, p95 {latency.get('p95', 'n/a')} ms"
     )
+    absent = data["absent_citations"]
+    if absent:
+        out.print(f"  expected citations the release does not hold (not scored): {len(absent)}")
+        for item in absent[:10]:
+            where = item.get("article") or item.get("section") or ""
+            out.print(f"  ? {item['id']}: 《{item.get('document')}》{where}")
     for failure in data["failures"][:30]:
         problems = "; ".join(failure["problems"])
         out.print(f"  ✗ {failure['id']}: {failure['query'][:40]} → {failure['mode']}: {problems}")

@@ -56,6 +56,18 @@ def render_answer_markdown(report: AnswerEvalReport, chart_name: str) -> str:
     lines += [
         "",
         f"Citations not in force in the release on the date asked about: {report.foreign_citations}.",
+        f"Expected citations the release does not hold on the date asked about (not scored): "
+        f"{len(report.absent_citations)}"
+        + (
+            " ("
+            + "; ".join(
+                f"{a['id']} 《{a.get('document')}》{a.get('article') or a.get('section') or ''}"
+                for a in report.absent_citations
+            )
+            + ")."
+            if report.absent_citations
+            else "."
+        ),
         f"Latency of `KB.ask` (ms): p50 {report.latency_ms.get('p50', 'n/a')}, "
         f"p95 {report.latency_ms.get('p95', 'n/a')}.",
         "",

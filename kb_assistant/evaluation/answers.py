@@ -12,11 +12,12 @@ import json
 import statistics
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ingest.wording import WordingCitation
+from kb_assistant.answer.citations import CitationResolver
 from kb_assistant.answer.model import Answer, AnswerMode
 from kb_assistant.dates import parse_date
 from kb_assistant.errors import InputError, RefusedQuestionError
@@ -67,6 +68,9 @@ class AnswerEvalReport:
     failures: list[dict[str, Any]] = field(default_factory=list)
     foreign_citations: int = 0  # citations not in force in the release on the date asked about
     latency_ms: dict[str, float] = field(default_factory=dict)
+    # expected citations naming a document or article the release does not hold on the date
+    # asked about: no answer can cite them, so they are reported here, not scored
+    absent_citations: list[dict[str, str]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -77,6 +81,7 @@ class AnswerEvalReport:
             "foreign_citations": self.foreign_citations,
             "latency_ms": self.latency_ms,
             "failures": self.failures,
+            "absent_citations": self.absent_citations,
         }
 
 
@@ -118,22 +123,26 @@ def load_answer_set(path: Path) -> list[AnswerCase]:
     return cases
 
 
-def cites(hit: Hit, expected: dict[str, str]) -> bool:
-    citation = WordingCitation(
+def expected_citation(expected: dict[str, str]) -> WordingCitation:
+    return WordingCitation(
         str(expected.get("document", "")).strip().strip("《》"),
         expected.get("article"),
         expected.get("section"),
     )
+
+
+def cites(hit: Hit, expected: dict[str, str]) -> bool:
+    citation = expected_citation(expected)
     return citation.names(hit.title, hit.doc_number) and citation.points_at(hit.article, hit.heading)
 
 
-def _problems(case: AnswerCase, answer: Answer) -> list[str]:
+def _problems(case: AnswerCase, answer: Answer, expected_citations: tuple[dict[str, str], ...]) -> list[str]:
     out = []
     if answer.mode != case.mode:
         out.append(f"mode {answer.mode} (expected {case.mode})")
     if case.wording_id and answer.wording_id != case.wording_id:
         out.append(f"wording {answer.wording_id} (expected {case.wording_id})")
-    for expected in case.citations:
+    for expected in expected_citations:
         if not any(cites(h, expected) for h in answer.citations):
             where = expected.get("article") or expected.get("section") or ""
             out.append(f"missing citation {expected.get('document')} {where}".strip())
@@ -147,9 +156,9 @@ def _rate(hits: int, total: int) -> float | None:
     return round(hits / total, 4) if total else None
 
 
-def _metrics(rows: list[tuple[AnswerCase, Answer, list[str]]]) -> dict[str, Any]:
+def _metrics(rows: list[_Row]) -> dict[str, Any]:
     wording = [(c, a) for c, a, _ in rows if c.mode == "wording"]
-    cited = [(c, a) for c, a, _ in rows if c.citations]
+    cited = [(c.citations, a) for c, a, _ in rows if c.citations]
     containing = [(c, a) for c, a, _ in rows if c.contains]
     calculator = [(c, a) for c, a, _ in rows if c.mode == "calculator"]
     predicted_esc = [(c, a) for c, a, _ in rows if a.mode == "escalate"]
@@ -161,7 +170,7 @@ def _metrics(rows: list[tuple[AnswerCase, Answer, list[str]]]) -> dict[str, Any]
             sum(a.mode == "wording" and a.wording_id == c.wording_id for c, a in wording), len(wording)
         ),
         "citation_accuracy": _rate(
-            sum(all(any(cites(h, e) for h in a.citations) for e in c.citations) for c, a in cited), len(cited)
+            sum(all(any(cites(h, e) for h in a.citations) for e in want) for want, a in cited), len(cited)
         ),
         "contains_rate": _rate(
             sum(all(t in a.answer for t in c.contains) for c, a in containing), len(containing)
@@ -193,7 +202,8 @@ def evaluate_answers(
     sets = [(Path(p), load_answer_set(Path(p))) for p in files]
     total = sum(len(cases) for _, cases in sets)
     report = AnswerEvalReport(release=snapshot.release_id)
-    everything: list[tuple[AnswerCase, Answer, list[str]]] = []
+    everything: list[_Row] = []
+    resolver = CitationResolver(snapshot)
     times: list[float] = []
     live: dict[str, set[str]] = {}
     done = 0
@@ -207,8 +217,9 @@ def evaluate_answers(
                 answer = _refused(case, snapshot.release_id, str(exc))
             times.append((time.perf_counter() - start) * 1000)
             report.foreign_citations += _foreign(live, snapshot, answer)
-            problems = _problems(case, answer)
-            rows.append((case, answer, problems))
+            held = _held_citations(resolver, case, report.absent_citations)
+            problems = _problems(case, answer, held)
+            rows.append((replace(case, citations=held), answer, problems))
             if problems:
                 report.failures.append(
                     {
@@ -232,6 +243,24 @@ def evaluate_answers(
             "p95": round(ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))], 2),
         }
     return report
+
+
+_Row = tuple[AnswerCase, Answer, list[str]]
+
+
+def _held_citations(
+    resolver: CitationResolver, case: AnswerCase, absent: list[dict[str, str]]
+) -> tuple[dict[str, str], ...]:
+    """The case's expected citations the release holds on its date; the others go to `absent`
+    (a set written against documents the release lacks, or a document not yet ingested)."""
+    day = parse_date(case.as_of)
+    held = []
+    for expected in case.citations:
+        if resolver.resolve(expected_citation(expected), day, case.region) is None:
+            absent.append({"id": case.id, **expected})
+        else:
+            held.append(expected)
+    return tuple(held)
 
 
 def _refused(case: AnswerCase, release: int, message: str) -> Answer:

@@ -64,7 +64,7 @@ CASES = [
 
 
 def test_answer_metrics_hand_computed():
-    rows = [(c, a, _problems(c, a)) for c, a in CASES]
+    rows = [(c, a, _problems(c, a, c.citations)) for c, a in CASES]
     assert _metrics(rows) == {
         "questions": 6,
         "mode_accuracy": round(4 / 6, 4),  # 1, 3, 4, 5
@@ -79,7 +79,7 @@ def test_answer_metrics_hand_computed():
 
 def test_answer_problems_name_what_is_wrong():
     case, given = CASES[5]
-    assert _problems(case, given) == [
+    assert _problems(case, given, case.citations) == [
         "mode escalate (expected extractive)",
         "missing citation 中华人民共和国劳动法 第一条",
     ]
@@ -88,7 +88,7 @@ def test_answer_problems_name_what_is_wrong():
 def test_citation_match_accepts_title_without_prefix():
     case = AnswerCase("x", "q", "extractive", citations=(LAW_ART_1,))
     given = answer(AnswerMode.EXTRACTIVE, cites=[hit("", article="第一条", title="劳动法")])
-    assert _problems(case, given) == []
+    assert _problems(case, given, case.citations) == []
 
 
 def test_is_answer_set_tells_answer_sets_from_retrieval_sets(tmp_path: Path):
@@ -122,6 +122,25 @@ def test_evaluate_answers_counts_a_refused_question_as_escalation(tmp_path: Path
     report = evaluate_answers(corpus_kb, [path])
     assert report.failures == []
     assert report.overall["escalation_recall"] == 1.0 and report.overall["mode_accuracy"] == 1.0
+
+
+def test_evaluate_answers_reports_expected_citations_the_release_lacks_apart(tmp_path: Path, corpus_kb: KB):
+    """A set written against a document the release does not hold cannot be met by any
+    answer: the citation is listed for the evaluator, not scored as the answer's miss."""
+    path = tmp_path / "answers_absent.jsonl"
+    absent = {"document": "城镇企业职工基本养老保险关系转移接续暂行办法", "article": "第六条"}
+    case = {
+        "id": "a1",
+        "query": "生孩子产假有几天",
+        "mode": "wording",
+        "wording_id": "WD-SYB-001",
+        "citations": [{"document": "常德12333知识库-SYB-001", "section": "一、国家规定的产假"}, absent],
+    }
+    path.write_text(json.dumps(case, ensure_ascii=False) + "\n", encoding="utf-8")
+    report = evaluate_answers(corpus_kb, [path])
+    assert report.absent_citations == [{"id": "a1", **absent}]
+    assert report.failures == [] and report.overall["citation_accuracy"] == 1.0
+    assert report.to_dict()["absent_citations"] == [{"id": "a1", **absent}]
 
 
 def test_evaluate_answers_in_llm_mode_asks_the_chat_model(tmp_path: Path, corpus_kb: KB):
