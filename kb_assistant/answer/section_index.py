@@ -12,23 +12,50 @@ import numpy as np
 from kb_assistant.store.snapshot import ReleaseSnapshot
 from kb_assistant.text.analyzer import Analyzer
 
-__all__ = ["SectionIndex", "build_section_index", "two_best_of_each"]
+__all__ = ["Postings", "SectionIndex", "build_section_index", "two_best_of_each"]
+
+
+@dataclass(frozen=True)
+class Postings:
+    """Which sections hold each term: a question's share of rare terms found in every
+    section is a handful of array additions, not a set intersection per section."""
+
+    sections: dict[str, np.ndarray]
+    size: int
+
+    @classmethod
+    def of(cls, terms: list[frozenset[str]]) -> Postings:
+        found: dict[str, list[int]] = {}
+        for k, held in enumerate(terms):
+            for term in held:
+                found.setdefault(term, []).append(k)
+        return cls({t: np.array(ks, dtype=np.int64) for t, ks in found.items()}, len(terms))
+
+    def share(self, weights: dict[str, float]) -> np.ndarray:
+        """Per section, the weight of the given terms it holds over their total weight."""
+        out = np.zeros(self.size)
+        for term, weight in weights.items():
+            held = self.sections.get(term)
+            if held is not None:
+                out[held] += weight
+        return out / (sum(weights.values()) or 1.0)
 
 
 @dataclass(frozen=True)
 class SectionIndex:
     rows: np.ndarray  # snapshot row numbers of knowledge-article sections
     versions: frozenset[str]  # the knowledge articles' version ids
-    text: list[frozenset[str]]
-    heading: list[frozenset[str]]
-    title: list[frozenset[str]]
+    text: Postings  # words of each section's text
+    heading: Postings
+    title: Postings  # of its article
     idf: dict[str, float]
     unseen_idf: float
     questions: np.ndarray  # the sections' example-question vectors
     question_owners: np.ndarray  # the position in `rows` of each question's section
-    asked_pairs: list[frozenset[str]]  # character bigrams of each section's questions
-    heading_pairs: list[frozenset[str]]
+    asked_pairs: Postings  # character bigrams of each section's questions
+    heading_pairs: Postings
     pair_idf: dict[str, float]
+    position: dict[tuple[str, str], int]  # (version id, heading) → position in `rows`
 
 
 def build_section_index(
@@ -59,16 +86,17 @@ def build_section_index(
     return SectionIndex(
         np.array(rows, dtype=np.int64),
         frozenset(snapshot.rows[i].version_id for i in rows),
-        text,
-        heading,
-        title,
+        Postings.of(text),
+        Postings.of(heading),
+        Postings.of(title),
         idf,
         math.log(n + 1) + 1.0,
         questions,
         owners,
-        asked_pairs,
-        heading_pairs,
+        Postings.of(asked_pairs),
+        Postings.of(heading_pairs),
         pair_idf,
+        {(snapshot.rows[i].version_id, snapshot.rows[i].heading): k for k, i in enumerate(rows)},
     )
 
 

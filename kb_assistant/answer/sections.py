@@ -205,36 +205,31 @@ class KnowledgeSectionPicker:
             return empty
         words = frozenset(self.analyzer.words(self.thesaurus.expand(question)))
         weights = {w: index.idf.get(w, index.unseen_idf) for w in words}
-        total = sum(weights.values()) or 1.0
         pairs = frozenset(self.analyzer.char_bigrams(question))
         pair_weights = {p: index.pair_idf.get(p, index.unseen_idf) for p in pairs}
-        pair_total = sum(pair_weights.values()) or 1.0
-        searched = {(h.version_id, h.heading): h.rank for h in hits if h.article is None}
         query = vector.astype(np.float32)
         cosines = matrix[index.rows] @ query
         nearest, second = two_best_of_each(index.questions, index.question_owners, query, index.rows.size)
         asked = np.where(nearest < -0.5, cosines, nearest)  # no questions: the section's own cosine
         asked_second = np.where(second < -0.5, asked, second)  # one question: it counts twice
-
-        def share(found: frozenset[str], of: dict[str, float], whole: float) -> float:
-            return sum(of[w] for w in found) / whole
-
-        kept = [int(k) for k in np.flatnonzero(mask)]
-        values = np.zeros((len(kept), len(SectionFeatures.COLUMNS)))
-        for j, k in enumerate(kept):
-            row = snapshot.rows[int(index.rows[k])]
-            rank = searched.get((row.version_id, row.heading))
-            values[j] = (
-                cosines[k],
-                asked[k],
-                asked_second[k],
-                share(words & index.text[k], weights, total),
-                share(words & index.heading[k], weights, total),
-                share(words & index.title[k], weights, total),
-                share(pairs & index.asked_pairs[k], pair_weights, pair_total),
-                share(pairs & index.heading_pairs[k], pair_weights, pair_total),
-                1.0 / (self.config.rank_offset + rank) if rank is not None else 0.0,
-            )
+        ranked = np.zeros(index.rows.size)
+        for hit in hits:
+            k = index.position.get((hit.version_id, hit.heading)) if hit.article is None else None
+            if k is not None and ranked[k] == 0.0:
+                ranked[k] = 1.0 / (self.config.rank_offset + hit.rank)
+        columns = (
+            cosines,
+            asked,
+            asked_second,
+            index.text.share(weights),
+            index.heading.share(weights),
+            index.title.share(weights),
+            index.asked_pairs.share(pair_weights),
+            index.heading_pairs.share(pair_weights),
+            ranked,
+        )
+        kept = np.flatnonzero(mask)
+        values = np.stack(columns, axis=1)[kept]
         listed = (snapshot.rows[int(index.rows[k])] for k in np.flatnonzero(mask & (nearest > -0.5)))
         near = nearest[mask & (nearest > -0.5)]
         asked_rows = [(r.title, r.doc_number, r.heading, float(c)) for r, c in zip(listed, near, strict=True)]
