@@ -141,6 +141,7 @@ def wording(
                 "valid_to": served.valid_to.isoformat(),
                 "needs_review_from": review.needs_review_from.isoformat() if review else None,
                 "citation": review.citation if review else None,
+                "unshown": list(served.unshown),
             }
         )
     if as_json:
@@ -152,4 +153,8 @@ def wording(
         state = (
             f"needs review from {r['needs_review_from']} ({r['citation']} changed)" if r["citation"] else "ok"
         )
+        if r["unshown"]:
+            state += (
+                f"; cites what the release does not hold on its first or last day: {', '.join(r['unshown'])}"
+            )
         out.print(f"{r['wording_id']} {r['topic']} [{r['valid_from']} → {r['valid_to']}]: {state}")

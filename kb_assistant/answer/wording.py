@@ -31,7 +31,7 @@ from kb_assistant.answer.citations import CitationResolver
 from kb_assistant.answer.sections import SectionRanking
 from kb_assistant.changes.review import ReviewState, review_from
 from kb_assistant.embed.base import Embedder
-from kb_assistant.model import Hit
+from kb_assistant.model import OPEN_END, Hit
 from kb_assistant.store.catalog import Catalog, WordingRow
 from kb_assistant.store.ingestor import answer_passage, answer_sentences
 from kb_assistant.store.question_vectors import QuestionVectors, best_of_each
@@ -116,6 +116,10 @@ class _Served:
     valid_to: date
     vocabulary: frozenset[str]
     review: ReviewState | None
+    # citations the release cannot show on the entry's first or last day in force: the cited
+    # text was never ingested (or its article is numbered otherwise); the answer goes out
+    # without them, so trainers need to see the list
+    unshown: tuple[str, ...] = ()
 
 
 class WordingMatcher:
@@ -187,7 +191,8 @@ class WordingMatcher:
             for q in w.questions:
                 vocabulary.update(analyzer.words(q))
             review = review_from(w, (start, end), resolver)
-            served.append(_Served(w, start, end, frozenset(vocabulary), review))
+            unshown = _unshown(resolver, w, start, end)
+            served.append(_Served(w, start, end, frozenset(vocabulary), review, unshown))
         return cls(
             served,
             matrix,
@@ -306,6 +311,12 @@ class WordingMatcher:
             for citation in entry.citations
             for hit in top
         )
+
+
+def _unshown(resolver: CitationResolver, entry: WordingRow, start: date, end: date) -> tuple[str, ...]:
+    days = [start] if end >= OPEN_END else [start, end]
+    missing = {c.label() for day in days for c in resolver.resolve_all(entry.citations, day)[1]}
+    return tuple(c.label() for c in entry.citations if c.label() in missing)
 
 
 def _cites_section(entry: WordingRow, title: str, doc_number: str | None, heading: str) -> bool:

@@ -303,6 +303,27 @@ def test_cli_diff_publish_changes_rollback_and_wording_review(runner, kb_dir, tm
     assert [(e["wording_id"], e["needs_review_from"]) for e in entries] == [("WD-BT-001", None)]
 
 
+def test_cli_wording_lists_citations_the_release_does_not_hold(runner, kb_dir, tmp_path):
+    write(tmp_path / "docs" / "old.md", OLD_POLICY)
+    write(tmp_path / "docs" / "new.md", NEW_POLICY)
+    cites_more = WORDING.replace(
+        "    article: 第二条\n",
+        "    article: 第二条\n  - document: 常德市灵活就业补贴实施细则\n    article: 第九条\n",
+    )
+    write(tmp_path / "docs" / "wording" / "subsidy.md", cites_more)
+    assert run(runner, kb_dir, "ingest", str(tmp_path / "docs"), "--publish").exit_code == 0
+    [entry] = json.loads(run(runner, kb_dir, "wording", "--json").stdout)
+    assert entry["unshown"] == ["《常德市灵活就业补贴实施细则》第九条"]
+    assert (
+        "WD-BT-001 灵活就业社保补贴标准 [2025-07-01 → 9999-12-31]: ok; cites what the release does not "
+        "hold on its first or last day: 《常德市灵活就业补贴实施细则》第九条"
+    ) in run(runner, kb_dir, "wording").stdout
+    answer = json.loads(
+        run(runner, kb_dir, "ask", "灵活就业社保补贴有多少", "--as-of", "2025-08-01", "--json").stdout
+    )
+    assert [c["article"] for c in answer["citations"]] == ["第二条"]  # served without the missing one
+
+
 def test_cli_retire_then_publish_ends_the_document(runner, kb_dir, tmp_path):
     write(tmp_path / "docs" / "old.md", OLD_POLICY)
     run(runner, kb_dir, "ingest", str(tmp_path / "docs"), "--publish")
