@@ -12,7 +12,7 @@ import numpy as np
 from kb_assistant.store.snapshot import ReleaseSnapshot
 from kb_assistant.text.analyzer import Analyzer
 
-__all__ = ["Postings", "SectionIndex", "build_section_index", "two_best_of_each"]
+__all__ = ["Postings", "SectionIndex", "build_section_index"]
 
 
 @dataclass(frozen=True)
@@ -67,11 +67,12 @@ def build_section_index(
     rows = [i for i, r in enumerate(snapshot.rows) if r.level == level and r.article is None]
     words = analyzer.words
     text = [frozenset(words(snapshot.rows[i].text)) for i in rows]
-    heading = [frozenset(words(snapshot.rows[i].heading.split(" / ")[-1])) for i in rows]
+    headings = [snapshot.rows[i].heading.split(" / ")[-1] for i in rows]  # the `## ` heading
+    heading = [frozenset(words(h)) for h in headings]
     title = [frozenset(words(snapshot.rows[i].title)) for i in rows]
     pairs = analyzer.char_bigrams
     asked_pairs = [frozenset(p for q in snapshot.rows[i].questions for p in pairs(q)) for i in rows]
-    heading_pairs = [frozenset(pairs(snapshot.rows[i].heading.split(" / ")[-1])) for i in rows]
+    heading_pairs = [frozenset(pairs(h)) for h in headings]
     text_pairs = [frozenset(pairs(snapshot.rows[i].text)) for i in rows]
     n = len(rows)
     idf = _idf([text[k] | heading[k] | title[k] for k in range(n)], n)
@@ -106,24 +107,3 @@ def _idf(documents: list[frozenset[str]], n: int) -> dict[str, float]:
         for term in terms:
             df[term] = df.get(term, 0) + 1
     return {t: math.log((n + 1) / (c + 1)) + 1.0 for t, c in df.items()}
-
-
-def two_best_of_each(
-    vectors: np.ndarray, owners: np.ndarray, query: np.ndarray, count: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Per owner, the highest and the second-highest cosine of the query to its rows
-    (-1 where there is none)."""
-    best = np.full(count, -1.0, dtype=np.float32)
-    second = np.full(count, -1.0, dtype=np.float32)
-    if owners.size == 0:
-        return best, second
-    cosines = vectors @ query
-    order = np.lexsort((-cosines, owners))  # by owner, nearest first
-    grouped = owners[order]
-    firsts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
-    best[grouped[firsts]] = cosines[order[firsts]]
-    nexts = firsts + 1
-    paired = nexts < grouped.size
-    paired[paired] = grouped[nexts[paired]] == grouped[firsts[paired]]
-    second[grouped[firsts[paired]]] = cosines[order[nexts[paired]]]
-    return best, second

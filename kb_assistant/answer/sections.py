@@ -19,14 +19,16 @@ from datetime import date
 
 import numpy as np
 
-from kb_assistant.answer.section_index import SectionIndex, build_section_index, two_best_of_each
+from kb_assistant.answer.section_index import SectionIndex, build_section_index
 from kb_assistant.model import Hit
 from kb_assistant.retrieve.search import to_hit
+from kb_assistant.store.question_vectors import two_best_of_each
 from kb_assistant.store.snapshot import ReleaseSnapshot
 from kb_assistant.text.analyzer import Analyzer
 from kb_assistant.text.thesaurus import Thesaurus
 
 __all__ = [
+    "FEATURES",
     "KNOWLEDGE_LEVEL",
     "KnowledgeSectionPicker",
     "SectionFeatures",
@@ -35,6 +37,20 @@ __all__ = [
 ]
 
 KNOWLEDGE_LEVEL = "热线知识库"  # front matter `level` of the hotline's own articles (corpus/README.md)
+
+# What a section's score is made of, in the column order of `SectionFeatures.values`; each
+# but the cosine has a `<name>_weight` in `SectionPickConfig`.
+FEATURES = (
+    "cosine",
+    "question",
+    "second_question",
+    "text",
+    "heading",
+    "title",
+    "asked_pairs",
+    "heading_pairs",
+    "rank",
+)
 
 
 @dataclass(frozen=True)
@@ -50,11 +66,11 @@ class SectionPickConfig:
     in place of theirs. The second-nearest question keeps one stray look-alike question from
     deciding between neighbouring sections; the bigrams catch what jieba splits differently.
 
-    Chosen on eval/answers_*.jsonl and the held-out sets (bench/tune_answers.py, 322
-    questions citing a section): the section put first is a cited one for 77.6 % of them
-    under 5-fold cross-validation, against 73.9 % with the maximum question cosine and the
-    words alone (56 % without the questions, 45 % for the cosine alone); the search rank
-    added nothing, so it is off by default.
+    Chosen on eval/answers_*.jsonl and held-out sets 1–5 (bench/tune_answers.py, 372
+    questions citing a section): the section put first is a cited one for 80.6 % of them
+    (79.6 % for weights chosen by 5-fold cross-validation), against 74.2 % with the maximum
+    question cosine and the words alone, 79.0 % without the question cosines and 43.8 % for
+    the cosine alone; the search rank added nothing, so it is off by default.
     """
 
     question_weight: float = 0.75
@@ -68,35 +84,12 @@ class SectionPickConfig:
     heading_pairs_weight: float = 0.1
 
     def __post_init__(self) -> None:
-        weights = (
-            self.question_weight,
-            self.second_question_weight,
-            self.text_weight,
-            self.heading_weight,
-            self.title_weight,
-            self.rank_weight,
-            self.asked_pairs_weight,
-            self.heading_pairs_weight,
-        )
-        if min(weights) < 0 or self.rank_offset < 1:
+        if min(self.weights()) < 0 or self.rank_offset < 1:
             raise ValueError("weights must be >= 0 and rank_offset >= 1")
 
     def weights(self) -> np.ndarray:
-        """The weights in the order of `SectionFeatures.COLUMNS` (the cosine counts once)."""
-        return np.array(
-            [
-                1.0,
-                self.question_weight,
-                self.second_question_weight,
-                self.text_weight,
-                self.heading_weight,
-                self.title_weight,
-                self.asked_pairs_weight,
-                self.heading_pairs_weight,
-                self.rank_weight,
-            ],
-            dtype=np.float64,
-        )
+        """The weights in the order of `FEATURES` (the cosine counts once)."""
+        return np.array([1.0 if f == "cosine" else getattr(self, f"{f}_weight") for f in FEATURES])
 
 
 @dataclass(frozen=True)
@@ -116,20 +109,8 @@ class SectionFeatures:
     """What the score is made of, per section in force: `values @ config.weights()`.
     Kept apart so a weight grid re-scores a question without recomputing it."""
 
-    COLUMNS = (
-        "cosine",
-        "question",
-        "second_question",
-        "text",
-        "heading",
-        "title",
-        "asked_pairs",
-        "heading_pairs",
-        "rank",
-    )
-
     rows: list[int]  # snapshot row numbers, in index order
-    values: np.ndarray  # one row per section, one column per COLUMNS
+    values: np.ndarray  # one row per section, one column per FEATURES
     asked: list[tuple[str, str | None, str, float]]  # as in SectionRanking.asked
 
 
@@ -197,7 +178,7 @@ class KnowledgeSectionPicker:
         hits: list[Hit],
     ) -> SectionFeatures:
         index = self._index_of(snapshot)
-        empty = SectionFeatures([], np.zeros((0, len(SectionFeatures.COLUMNS))), [])
+        empty = SectionFeatures([], np.zeros((0, len(FEATURES))), [])
         if index.rows.size == 0 or matrix.shape[0] == 0:
             return empty
         mask = snapshot.mask(as_of, region)[index.rows]

@@ -15,7 +15,7 @@ from ingest.model import sha256_hex
 from kb_assistant.embed.base import Embedder
 from kb_assistant.store.catalog import Catalog
 
-__all__ = ["QuestionVectors", "best_of_each"]
+__all__ = ["QuestionVectors", "best_of_each", "two_best_of_each"]
 
 
 class QuestionVectors:
@@ -48,3 +48,24 @@ def best_of_each(vectors: np.ndarray, owners: np.ndarray, query: np.ndarray, cou
     if owners.size:
         np.maximum.at(best, owners, vectors @ query)
     return best
+
+
+def two_best_of_each(
+    vectors: np.ndarray, owners: np.ndarray, query: np.ndarray, count: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per owner, the highest and the second-highest cosine of the query to its rows
+    (-1 where there is none)."""
+    best = np.full(count, -1.0, dtype=np.float32)
+    second = np.full(count, -1.0, dtype=np.float32)
+    if owners.size == 0:
+        return best, second
+    cosines = vectors @ query
+    order = np.lexsort((-cosines, owners))  # by owner, nearest first
+    grouped = owners[order]
+    firsts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
+    best[grouped[firsts]] = cosines[order[firsts]]
+    nexts = firsts + 1
+    paired = nexts < grouped.size
+    paired[paired] = grouped[nexts[paired]] == grouped[firsts[paired]]
+    second[grouped[firsts[paired]]] = cosines[order[nexts[paired]]]
+    return best, second

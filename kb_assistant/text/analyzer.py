@@ -18,7 +18,7 @@ from kb_assistant.text.tables import data_text
 __all__ = ["Analyzer"]
 
 _WORD = re.compile(r"[\w\u4e00-\u9fff]", re.UNICODE)
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 
 
 class Analyzer:
@@ -68,7 +68,7 @@ class Analyzer:
     def char_bigrams(text: str) -> list[str]:
         """Adjacent pairs of Chinese characters, within runs: they survive dialect and
         typos that split jieba's words differently ("冇交社保" and "没交社保" share 社保)."""
-        return [run[i : i + 2] for run in re.findall(r"[\u4e00-\u9fff]+", text) for i in range(len(run) - 1)]
+        return [run[i : i + 2] for run in _CJK_RUN.findall(text) for i in range(len(run) - 1)]
 
     def __call__(self, text: str) -> list[str]:
         tokens = self.words(text)

