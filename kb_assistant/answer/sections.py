@@ -14,7 +14,7 @@ passage, as the wording entries' example questions showed.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
@@ -102,6 +102,8 @@ class SectionRanking:
     # (title, doc_number, heading, nearest example-question cosine) of every section in force
     # that lists questions
     asked: list[tuple[str, str | None, str, float]]
+    # (title, doc_number, heading, score) of every section in force, in index order
+    scored: list[tuple[str, str | None, str, float]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -165,7 +167,9 @@ class KnowledgeSectionPicker:
             to_hit(i, round(float(scores[k]), 4), snapshot.rows[features.rows[k]])
             for i, k in enumerate(order, 1)
         ]
-        return SectionRanking(best, features.asked)
+        rows = (snapshot.rows[i] for i in features.rows)
+        scored = [(r.title, r.doc_number, r.heading, float(c)) for r, c in zip(rows, scores, strict=True)]
+        return SectionRanking(best, features.asked, scored)
 
     def features(
         self,

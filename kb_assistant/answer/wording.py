@@ -16,7 +16,10 @@ counter-examples say "not this answer". The knowledge sections' example question
 same way without anyone listing them twice: a question nearer to those of a section the
 entry does not cite than to the entry's own examples (and those of the sections it cites)
 asks about something else. When the section the picker puts first is one the entry cites,
-the two agree, and the bar is a little lower.
+the two agree, and the bar is a little lower; when it scores a section the entry does not
+cite well above every section the entry cites, the question asks another fact of the topic
+("may I still sue after the award" beside "how do I apply for arbitration") and gets that
+section's extract, unless it is nearly one of the entry's own examples.
 """
 
 from __future__ import annotations
@@ -57,6 +60,9 @@ class WordingMatchConfig:
     questions wording (escalation recall 0.77 → 0.63 at 2.05). `section_agreement` 0.03 and
     `section_margin` 0.015 were chosen on the same sets (bench/tune_answers.py: 2 more right
     entries and 4 fewer wordings where none was expected, against neither rule).
+    `section_lead` 0.04 was chosen on dev and held-out 1–6 (of 301 confident matches it
+    declines 7 extract questions and 1 out-of-scope one, and one right entry; at 0.03 three
+    right entries), then checked on held-out 7 (2 extracts more, no entry lost).
     """
 
     answer_weight: float = 0.25
@@ -72,6 +78,12 @@ class WordingMatchConfig:
     section_agreement: float = 0.03
     # how much closer to an uncited section's example questions a question must be to be declined
     section_margin: float = 0.015
+    # how far the picker's best section the entry does not cite must lead the best one it
+    # cites (picker scores) for the question to be declined: it asks another fact of the topic
+    section_lead: float = 0.04
+    # a question this near to one of the entry's examples is one trainers listed for it, in
+    # nearly these words: the picker's lead does not override them
+    listed_cosine: float = 0.98
 
     @property
     def max_score(self) -> float:
@@ -90,6 +102,10 @@ class WordingMatchConfig:
             raise ValueError("counter_margin must be between -1 and 2 (2 ignores not_questions)")
         if not -1.0 <= self.section_margin <= 2.0:
             raise ValueError("section_margin must be between -1 and 2 (2 ignores section questions)")
+        if not 0.0 <= self.section_lead <= 10.0:
+            raise ValueError("section_lead must be between 0 and 10 (10 ignores the section picker)")
+        if not 0.0 <= self.listed_cosine <= 1.0:
+            raise ValueError("listed_cosine must be between 0 and 1")
         if not 0.0 <= self.section_agreement <= 1.0:
             raise ValueError("section_agreement must be between 0 and 1")
         if min(weights) < 0 or self.agreement_depth < 1:
@@ -105,6 +121,8 @@ class WordingMatch:
     near_miss: str | None = None  # the entry's not_question the question is closer to, if any
     # the knowledge section (not cited by the entry) whose example questions the question is closer to
     closer_section: str | None = None
+    # the knowledge section (not cited by the entry) the picker ranks well above those it cites
+    leading_section: str | None = None
     bar: float = 0.0  # the score the entry had to reach (lower where the best section agrees)
     review: ReviewState | None = None  # set when a cited article changed on or before the date asked
 
@@ -258,13 +276,21 @@ class WordingMatcher:
         margin = best_score - scored[1][0] if len(scored) > 1 else best_score
         row = self.served[best].row
         near_miss = self._near_miss(best, float(examples[best]), query)
-        bar, closer = config.min_score, None
+        bar, closer, leading = config.min_score, None, None
         if sections is not None:
             top = sections.best[0] if sections.best else None
             if top is not None and _cites_section(row, top.title, top.doc_number, top.heading):
                 bar -= config.section_agreement
             closer = self._closer_section(row, float(examples[best]), sections)
-        confident = best_score >= bar and margin >= config.min_margin and near_miss is None and closer is None
+            if float(examples[best]) < config.listed_cosine:
+                leading = self._leading_section(row, sections)
+        confident = (
+            best_score >= bar
+            and margin >= config.min_margin
+            and near_miss is None
+            and closer is None
+            and leading is None
+        )
         review = self.served[best].review
         if review is not None and as_of < review.needs_review_from:
             review = None
@@ -276,6 +302,7 @@ class WordingMatcher:
             review=review,
             near_miss=near_miss,
             closer_section=closer,
+            leading_section=leading,
             bar=round(bar, 4),
         )
 
@@ -289,6 +316,20 @@ class WordingMatcher:
             elif cosine > other:
                 other, where = cosine, f"{doc_number or title} {heading}"
         return where if other > own + self.config.section_margin else None
+
+    def _leading_section(self, entry: WordingRow, sections: SectionRanking) -> str | None:
+        """The uncited section the picker scores `section_lead` above every section the entry
+        cites, if any: the entry's topic, another of its facts ("when may I sue" beside "how do
+        I apply for arbitration"). An entry citing no section of the ranking is not judged."""
+        own, other, where = None, None, None
+        for title, doc_number, heading, score in sections.scored:
+            if _cites_section(entry, title, doc_number, heading):
+                own = score if own is None else max(own, score)
+            elif other is None or score > other:
+                other, where = score, f"{doc_number or title} {heading}"
+        if own is None or other is None:
+            return None
+        return where if other > own + self.config.section_lead else None
 
     def _near_miss(self, entry: int, example: float, query: np.ndarray) -> str | None:
         """The entry's not_question nearer to the question than its examples are, if any."""

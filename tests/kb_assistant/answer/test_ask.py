@@ -8,6 +8,7 @@ import pytest
 
 from kb_assistant.answer.extractive import split_sentences
 from kb_assistant.answer.model import AnswerMode
+from kb_assistant.answer.sections import SectionRanking
 from kb_assistant.errors import InputError
 from kb_assistant.kb import KB, MAX_QUESTION_CHARS
 from kb_assistant.retrieve.retrievers import release_matrix
@@ -93,6 +94,33 @@ def test_wording_match_names_the_section_it_declines_for(corpus_kb: KB):
             declined.append((match.confident, match.closer_section == f"{doc_number} {heading}"))
     assert len(declined) >= 20
     assert set(declined) == {(False, True)}
+
+
+@pytest.mark.parametrize(
+    ("question", "lead", "declined"),
+    [
+        ("我堂客下个月生伢子，产假一共能休几天", 0.05, True),
+        ("我堂客下个月生伢子，产假一共能休几天", 0.03, False),
+        ("生孩子能休多少天产假", 0.05, False),  # the entry's own example
+    ],
+)
+def test_wording_match_declines_when_the_picker_ranks_an_uncited_section_well_ahead(
+    corpus_kb: KB, question: str, lead: float, declined: bool
+):
+    """The picker puts a section the entry does not cite `lead` above the one it cites:
+    declined past `section_lead` (0.04), served below it, and always for an example
+    trainers listed for the entry."""
+    matcher = corpus_kb.wording_matcher(corpus_kb.snapshot())
+    entry = next(s.row for s in matcher.served if s.row.wording_id == "WD-SYB-001")
+    cited = next(c for c in entry.citations if c.section)
+    other = ("", "常德12333知识库-GS-001", "四、申请时限（重点）")
+    ranking = SectionRanking([], [], [("", cited.document, cited.section or "", 3.0), (*other, 3.0 + lead)])
+    vector = corpus_kb.embedder.embed_query(question)
+    match = matcher.match(question, vector, date(2026, 11, 28), None, [], ranking)
+    assert match is not None and match.entry.wording_id == "WD-SYB-001"
+    assert (match.confident, match.leading_section) == (
+        (False, "常德12333知识库-GS-001 四、申请时限（重点）") if declined else (True, None)
+    )
 
 
 def test_ask_wording_answer_is_the_entry_text_verbatim(corpus_kb: KB):
