@@ -68,9 +68,10 @@ _ORIGINAL = r"(?:原|按|原来|原先|本来)\s*(?:是|按|的)?\s*"
 _WOMAN_55 = re.compile(
     rf"干部|管理岗|专业技术岗|{_ORIGINAL}(?:(?<!\d)55(?!\d)|五十五)|(?:(?<!\d)55|五十五){_RETIRE}"
 )
-_WOMAN_50 = re.compile(
-    rf"工人|女工(?!作)|车间|流水线|生产岗|生产操作|{_ORIGINAL}(?:(?<!\d)50(?!\d)|五十(?!五))|(?:(?<!\d)50|五十){_RETIRE}"
-)
+# an original retirement age of 50 was the female workers' alone (men's was 60)
+_ORIGINAL_50 = rf"{_ORIGINAL}(?:(?<!\d)50(?!\d)|五十(?!五))|(?:(?<!\d)50|五十){_RETIRE}"
+_WOMAN_50 = re.compile(rf"工人|女工(?!作)|车间|流水线|生产岗|生产操作|{_ORIGINAL_50}")
+_STATED_50 = re.compile(_ORIGINAL_50)
 
 _ASKS = re.compile(
     r"退休年龄|延迟退休|延退|弹性退休|提前退休|退休时间|退休日期|最低缴费年限"
@@ -136,6 +137,8 @@ def _category(text: str) -> tuple[RetirementCategory | None, str | None]:
     """The category, or None with what is missing; conflicting statements count as unstated."""
     text = _NOT_SEX.sub("", text)
     male, female = bool(_MALE.search(text)), bool(_FEMALE.search(text))
+    if not male and not female and _STATED_50.search(text) and not _WOMAN_55.search(text):
+        return RetirementCategory.WOMAN_50, None  # "原来讲50岁退": only female workers did
     if male == female:
         return None, MISSING_SEX
     if male:

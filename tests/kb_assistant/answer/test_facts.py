@@ -87,6 +87,8 @@ def test_parse_retirement_facts_without_birth_date_misses_it(question: str):
         ("女，原50，1971年3月出生", W50),
         ("女，50岁退休，1971年3月出生", W50),
         ("我妈1971年3月出生，原来五十岁退休", W50),
+        ("我1971年3月出生，在纺织厂做挡车工，原来讲50岁退", W50),  # only female workers did
+        ("1971年3月出生，原50周岁退休", W50),
     ],
 )
 def test_parse_retirement_facts_reads_category(question: str, category: RetirementCategory):
@@ -109,7 +111,16 @@ def test_parse_retirement_facts_woman_without_original_age_misses_it(question: s
     assert facts == RetirementFacts(1971, 3, None, (MISSING_WOMAN_AGE,))
 
 
-@pytest.mark.parametrize("question", ["1971年3月出生", "我爸和我妈都是1971年3月出生", "子女1971年3月出生"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "1971年3月出生",
+        "我爸和我妈都是1971年3月出生",
+        "子女1971年3月出生",
+        "1971年3月出生，原来50还是55岁退休不清楚",
+        "1971年3月出生，工人",  # men are workers too
+    ],
+)
 def test_parse_retirement_facts_without_sex_misses_it(question: str):
     assert parse_retirement_facts(question) == RetirementFacts(1971, 3, None, (MISSING_SEX,))
 
