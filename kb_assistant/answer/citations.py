@@ -60,11 +60,25 @@ def sentence_basis(text: str, sentence: str) -> tuple[WordingCitation, ...]:
     start = text.find(sentence)
     if start < 0:
         return noted_citations(sentence)
+    if sentence.startswith("|"):
+        return _table_basis(text, start)
     end = text.find("\n", start)
     note = _NOTE.search(text, start, len(text) if end < 0 else end)
     if note:
         return noted_citations(note.group(0))
     return _lead_in_basis(text[:start])
+
+
+def _table_basis(text: str, start: int) -> tuple[WordingCitation, ...]:
+    """A table row rests on the note under its table, else on the lead-in above it."""
+    below = [line.strip() for line in text[start:].split("\n")]
+    k = 0
+    while k < len(below) and below[k].startswith("|"):
+        k += 1
+    while k < len(below) and not below[k]:
+        k += 1
+    note = _NOTE.match(below[k]) if k < len(below) else None
+    return noted_citations(note.group(0)) if note else _lead_in_basis(text[:start])
 
 
 def _lead_in_basis(before: str) -> tuple[WordingCitation, ...]:

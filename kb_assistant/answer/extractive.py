@@ -1,7 +1,9 @@
 """Extractive answers: the key sentences of the best articles, quoted, never rewritten.
 
 A sentence is kept when it shares content words with the question (after layperson →
-statute expansion); the article's own order is kept so quotes read naturally.
+statute expansion); the article's own order is kept so quotes read naturally. A table row
+counts as a sentence, quoted as its Markdown line under the table's header row: the
+injury-grade, probation and annual-leave tables hold the very figures callers ask for.
 """
 
 from __future__ import annotations
@@ -14,10 +16,12 @@ from kb_assistant.model import Hit
 from kb_assistant.text.analyzer import Analyzer
 from kb_assistant.text.thesaurus import Thesaurus
 
-__all__ = ["Quote", "SentenceExtractor"]
+__all__ = ["Quote", "SentenceExtractor", "is_table_row", "join_sentences", "split_sentences"]
 
 _ENDS = "。；！？"
 _TABLE_LINE = re.compile(r"^\s*\|")
+_TABLE_ROWS = re.compile(r"(?<=\|)(?=\|)")  # between the rows of a table joined into one line
+_TABLE_RULE = re.compile(r"^\s*\|[\s:|-]*\|\s*$")  # |---|:---:| under the header row
 _SOURCE_NOTE = re.compile(r"^（(?:依据|实务提示)[^（）]*）")
 
 
@@ -29,7 +33,21 @@ class Quote:
 
     @property
     def text(self) -> str:
-        return "".join(self.sentences)
+        return join_sentences(self.sentences)
+
+
+def is_table_row(sentence: str) -> bool:
+    return bool(_TABLE_LINE.match(sentence))
+
+
+def join_sentences(sentences: tuple[str, ...] | list[str]) -> str:
+    """Quoted sentences as one passage; a table row keeps a line of its own."""
+    out = ""
+    for sentence in sentences:
+        if out and (is_table_row(sentence) or is_table_row(out.splitlines()[-1])):
+            out += "\n"
+        out += sentence
+    return out
 
 
 @lru_cache(maxsize=32768)
@@ -40,19 +58,31 @@ def _words(analyzer: Analyzer, text: str) -> frozenset[str]:
 
 @lru_cache(maxsize=8192)
 def split_sentences(text: str) -> tuple[str, ...]:
-    """Sentences in order; a trailing source note such as （依据：…） stays with its sentence."""
+    """Sentences in order; a trailing source note such as （依据：…） stays with its sentence.
+
+    Each row of a table is a sentence, its header row included (the rule under it is not);
+    ingest joins a table's lines into one ("| a | b ||---|---|| c | d |"), so rows are split
+    at "||" too. The note after a table is the rows' own (`sentence_basis` finds it) and is
+    left out."""
     out: list[str] = []
-    for part in (p.strip() for p in _split_outside_brackets(text)):
-        if not part or _TABLE_LINE.match(part):
+    after_table = False
+    for line in text.split("\n"):
+        if _TABLE_LINE.match(line):
+            out.extend(row for row in _TABLE_ROWS.split(line.strip()) if not _TABLE_RULE.match(row))
+            after_table = True
             continue
-        note = _SOURCE_NOTE.match(part)
-        if note:  # the note belongs to the sentence before it (a table, when there is none)
-            if out:
-                out[-1] += note.group(0)
-            part = part[note.end() :].strip()
+        for part in (p.strip() for p in _split_outside_brackets(line)):
             if not part:
                 continue
-        out.append(part)
+            note = _SOURCE_NOTE.match(part)
+            if note:  # the note belongs to the sentence before it, or to the table above
+                if out and not after_table:
+                    out[-1] += note.group(0)
+                part = part[note.end() :].strip()
+                if not part:
+                    continue
+            after_table = False
+            out.append(part)
     return tuple(out)
 
 
@@ -97,7 +127,27 @@ class SentenceExtractor:
             scored.append((len(shared), -position, sentence, shared))
         scored.sort(reverse=True)
         chosen = [s for s in scored[: limit or self.max_sentences] if s[0] > 0] or scored[:1]
+        chosen.extend(_headers(sentences, chosen))
         chosen.sort(key=lambda s: -s[1])
         covered = set().union(*(s[3] for s in chosen))
         overlap = len(covered) / len(words) if words else 0.0
         return Quote(hit, tuple(s[2] for s in chosen), round(overlap, 4))
+
+
+def _headers(
+    sentences: tuple[str, ...] | list[str], chosen: list[tuple[int, int, str, frozenset[str]]]
+) -> list[tuple[int, int, str, frozenset[str]]]:
+    """The header rows of the tables whose rows are quoted without them: a row's cells mean
+    what its header says ("| 七级至十级 | 13、11、9、7个月 |" under "伤残等级 | 月数")."""
+    positions = {-s[1] for s in chosen}
+    added: list[tuple[int, int, str, frozenset[str]]] = []
+    for position in sorted(positions):
+        if not is_table_row(sentences[position]):
+            continue
+        first = position
+        while first > 0 and is_table_row(sentences[first - 1]):
+            first -= 1
+        if first != position and first not in positions:
+            positions.add(first)
+            added.append((0, -first, sentences[first], frozenset()))
+    return added

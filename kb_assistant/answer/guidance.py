@@ -11,7 +11,7 @@ import re
 from collections import defaultdict
 from datetime import date
 
-from kb_assistant.answer.extractive import split_sentences
+from kb_assistant.answer.extractive import join_sentences, split_sentences
 from kb_assistant.answer.model import Verbosity
 from kb_assistant.model import Hit
 from kb_assistant.store.snapshot import ReleaseSnapshot
@@ -52,7 +52,7 @@ class GuidanceFinder:
                 if verbosity is Verbosity.PUBLIC and _INTERNAL.search(last):
                     continue
                 sentences = split_sentences(row.text)[: self.max_sentences]
-                line = "".join(sentences)
+                line = join_sentences(sentences)
                 if line and line not in out:
                     out.append(line)
                 break

@@ -31,14 +31,37 @@ def test_split_sentences_keeps_source_notes_with_their_sentence():
     text += "计算：x；y。（实务提示）"
     assert split_sentences(text) == (
         "（一）男职工：年满60周岁。（依据：《甲》第一条；《乙》第四条）",
+        "| 表 | 格 |",
         "计算：x；",
         "y。（实务提示）",
     )
 
 
-def test_split_sentences_drops_a_note_that_follows_a_table():
+def test_split_sentences_quotes_table_rows_and_leaves_their_note_out():
     text = "| 出生年月 | 年龄 |\n|---|---|\n（依据：《办法》第一条）起始出生年月以前出生的，不延迟。"
-    assert split_sentences(text) == ("起始出生年月以前出生的，不延迟。",)
+    assert split_sentences(text) == ("| 出生年月 | 年龄 |", "起始出生年月以前出生的，不延迟。")
+
+
+def test_split_sentences_splits_a_table_joined_into_one_line():
+    text = "| 等级 | 月数 ||:---|---:|| 七级 | 13个月 || 十级 | 7个月 |\n（依据：《工伤保险条例》第三十七条）"
+    assert split_sentences(text) == ("| 等级 | 月数 |", "| 七级 | 13个月 |", "| 十级 | 7个月 |")
+
+
+def test_sentence_basis_of_a_table_row_is_the_note_under_the_table():
+    text = (
+        "说明：\n| 等级 | 月数 ||---|---|| 十级 | 7个月 |\n（依据：《工伤保险条例》第三十七条）\n"
+        "另一句。（依据：《乙》第一条）"
+    )
+    assert sentence_basis(text, "| 十级 | 7个月 |") == (WordingCitation("工伤保险条例", "第三十七条"),)
+    assert sentence_basis("| 等级 | 月数 ||---|---|| 十级 | 7个月 |", "| 十级 | 7个月 |") == ()
+
+
+def test_sentence_extractor_quotes_a_table_row_under_its_header(analyzer: Analyzer, corpus_kb: KB):
+    hits = corpus_kb.search("一次性伤残补助金 伤残等级", k=20).hits
+    hit = next(h for h in hits if "| 七级至十级" in h.text)
+    quote = SentenceExtractor(analyzer, Thesaurus.load()).quote("七级至十级是几个月", hit, limit=1)
+    assert quote.sentences == ("| 伤残等级 | 标准（本人工资的月数） |", "| 七级至十级 | 13、11、9、7个月 |")
+    assert quote.text == "| 伤残等级 | 标准（本人工资的月数） |\n| 七级至十级 | 13、11、9、7个月 |"
 
 
 def test_sentence_extractor_quotes_the_sentences_sharing_words(analyzer: Analyzer, corpus_kb: KB):
