@@ -125,25 +125,8 @@ def wording(
 ) -> None:
     """Approved wording of a release; with --needs-review, those whose cited articles changed."""
     with _edge():
-        store = _open(kb)
-        matcher = store.wording_matcher(store.snapshot(release))
-    rows = []
-    for served in matcher.served:
-        review = served.review
-        if needs_review and review is None:
-            continue
-        rows.append(
-            {
-                "wording_id": served.row.wording_id,
-                "topic": served.row.version.title,
-                "version_id": served.row.version.version_id,
-                "valid_from": served.valid_from.isoformat(),
-                "valid_to": served.valid_to.isoformat(),
-                "needs_review_from": review.needs_review_from.isoformat() if review else None,
-                "citation": review.citation if review else None,
-                "unshown": list(served.unshown),
-            }
-        )
+        states = _open(kb).wording_states(release, needs_review=needs_review)
+    rows = [s.to_dict() for s in states]
     if as_json:
         _print_json(rows)
         return

@@ -20,7 +20,7 @@ from kb_assistant.answer.model import Answer, Verbosity
 from kb_assistant.answer.render import AnswerRenderer
 from kb_assistant.answer.scope import ScopeGuard, load_referrals
 from kb_assistant.answer.sections import KnowledgeSectionPicker
-from kb_assistant.answer.wording import WordingMatcher
+from kb_assistant.answer.wording import WordingMatcher, WordingState
 from kb_assistant.changes.diff import ReleaseDiff, diff_windows
 from kb_assistant.changes.gate import GateReport, PublishGate
 from kb_assistant.changes.notices import ChangeNotice, load_notices, record_notices
@@ -283,6 +283,14 @@ class KB:
     def wording_review(self, release: int | str | None = None) -> list[ReviewState]:
         """Approved wording whose cited articles changed: not served verbatim from those dates."""
         return self.wording_matcher(self.snapshot(release)).needing_review()
+
+    def wording_states(
+        self, release: int | str | None = None, needs_review: bool = False
+    ) -> list[WordingState]:
+        """The approved entries of a release (with `needs_review`, those whose cited articles
+        changed), each with the citations the release cannot show."""
+        states = self.wording_matcher(self.snapshot(release)).states()
+        return [s for s in states if s.review is not None] if needs_review else states
 
     # --- reading ---------------------------------------------------------------------------------
     def releases(self) -> list[Release]:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
 
@@ -42,7 +43,7 @@ from kb_assistant.store.snapshot import ReleaseSnapshot, region_applies
 from kb_assistant.text.analyzer import Analyzer
 from kb_assistant.text.thesaurus import Thesaurus
 
-__all__ = ["WordingMatch", "WordingMatchConfig", "WordingMatcher"]
+__all__ = ["WordingMatch", "WordingMatchConfig", "WordingMatcher", "WordingState"]
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,32 @@ class WordingMatch:
     leading_section: str | None = None
     bar: float = 0.0  # the score the entry had to reach (lower where the best section agrees)
     review: ReviewState | None = None  # set when a cited article changed on or before the date asked
+
+
+@dataclass(frozen=True)
+class WordingState:
+    """What trainers check for an approved entry of a release: its window, whether a cited
+    article changed under it, and which citations the release cannot show."""
+
+    wording_id: str
+    topic: str
+    version_id: str
+    valid_from: date
+    valid_to: date
+    review: ReviewState | None
+    unshown: tuple[str, ...]  # citations the release does not hold on its first or last day
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "wording_id": self.wording_id,
+            "topic": self.topic,
+            "version_id": self.version_id,
+            "valid_from": self.valid_from.isoformat(),
+            "valid_to": self.valid_to.isoformat(),
+            "needs_review_from": self.review.needs_review_from.isoformat() if self.review else None,
+            "citation": self.review.citation if self.review else None,
+            "unshown": list(self.unshown),
+        }
 
 
 @dataclass(frozen=True)
@@ -344,6 +371,20 @@ class WordingMatcher:
 
     def needing_review(self) -> list[ReviewState]:
         return [s.review for s in self.served if s.review is not None]
+
+    def states(self) -> list[WordingState]:
+        return [
+            WordingState(
+                s.row.wording_id,
+                s.row.version.title,
+                s.row.version.version_id,
+                s.valid_from,
+                s.valid_to,
+                s.review,
+                s.unshown,
+            )
+            for s in self.served
+        ]
 
     def _agrees(self, entry: WordingRow, hits: list[Hit]) -> bool:
         top = hits[: self.config.agreement_depth]

@@ -54,14 +54,10 @@ async def rollback(body: RollbackRequest, request: Request, kb: KBDep, role: Tra
 
 
 @router.get("/wording")
-async def wording(kb: KBDep, role: Trainer, needs_review: bool = True) -> list[dict[str, Any]]:
-    states = await run_in_threadpool(kb.wording_review)
-    return [
-        {
-            "wording_id": s.wording_id,
-            "version_id": s.version_id,
-            "needs_review_from": s.needs_review_from.isoformat(),
-            "citation": s.citation,
-        }
-        for s in states
-    ]
+async def wording(
+    kb: KBDep, role: Trainer, needs_review: bool = True, release: str | None = None
+) -> list[dict[str, Any]]:
+    """Approved entries of a release (default: those whose cited articles changed), each with
+    the citations the release cannot show (`unshown`), as `kb wording --json` prints them."""
+    states = await run_in_threadpool(lambda: kb.wording_states(release, needs_review=needs_review))
+    return [s.to_dict() for s in states]

@@ -337,18 +337,23 @@
   async function loadWording() {
     busy("wording-result", "正在加载…");
     try {
-      const states = await api("GET", "/v1/wording");
-      if (!states.length) {
+      const states = await api("GET", "/v1/wording?needs_review=false");
+      const flagged = states.filter((s) => s.needs_review_from || s.unshown.length);
+      if (!flagged.length) {
         show("wording-result", el("p", "status", "没有需要复核的口径。"));
         return;
       }
-      const rows = states.map((s) => [
+      const rows = flagged.map((s) => [
         s.wording_id,
-        cnDate(s.needs_review_from),
-        s.citation,
-        s.version_id.slice(0, 12),
+        s.topic,
+        `${cnDate(s.valid_from)} 至 ${s.valid_to >= "9999" ? "今后" : cnDate(s.valid_to)}`,
+        s.needs_review_from ? `自${cnDate(s.needs_review_from)}起（${s.citation}已变化）` : "—",
+        s.unshown.join("、") || "—",
       ]);
-      show("wording-result", table(["口径编号", "自何日起需复核", "已变化的引用", "口径版本"], rows));
+      show(
+        "wording-result",
+        table(["口径编号", "主题", "施行期间", "需复核", "本版本未收录的引用"], rows),
+      );
     } catch (err) {
       fail("wording-result", err);
     }

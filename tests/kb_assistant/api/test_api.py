@@ -188,6 +188,29 @@ def _write(path: Path, text: str) -> Path:
     return path
 
 
+def test_wording_route_lists_entries_with_the_citations_the_release_does_not_hold(client: TestClient):
+    """The same rows as `kb wording --json`: the corpus alone holds none of the official texts
+    the delayed-retirement wording cites, so trainers see them listed as unshown."""
+    assert client.get("/v1/wording", headers=TRAINER).json() == []  # no cited article changed
+    entries = client.get("/v1/wording", params={"needs_review": False}, headers=TRAINER).json()
+    assert len(entries) >= 40
+    [entry] = [e for e in entries if e["wording_id"] == "WD-TX-002"]
+    assert set(entry) == {
+        "wording_id",
+        "topic",
+        "version_id",
+        "valid_from",
+        "valid_to",
+        "needs_review_from",
+        "citation",
+        "unshown",
+    }
+    assert (entry["valid_from"], entry["needs_review_from"], entry["citation"]) == ("2025-01-01", None, None)
+    assert "《国务院关于渐进式延迟法定退休年龄的办法》第一条" in entry["unshown"]
+    unknown = client.get("/v1/wording", params={"release": 999}, headers=TRAINER)
+    assert unknown.status_code == 404 and "999" in unknown.json()["detail"]
+
+
 def test_changes_ack_is_per_agent(client: TestClient):
     notices = client.get("/v1/changes", headers=AGENT | {"X-Agent-Id": "A001"}).json()
     assert notices and not any(n["acknowledged"] for n in notices)
