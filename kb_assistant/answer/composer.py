@@ -114,7 +114,7 @@ class AnswerComposer:
         if is_retirement_calculation(question):
             result = self.calculator.answer(question, as_of)
             hits, _ = resolver.resolve_all(result.citations, as_of, region)
-            basis = [self._basis(question, h) for h in hits]
+            basis = [self._basis(result.conclusion, h) for h in hits]  # the figures computed
             confidence = 1.0 if result.complete else 0.5
             return self._answer(frame, AnswerMode.CALCULATOR, result.conclusion, basis, hits, confidence)
         if self.lookups.asks(question):

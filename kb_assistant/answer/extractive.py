@@ -121,8 +121,11 @@ class SentenceExtractor:
         `question` (the first one when none overlaps)."""
         words = self.question_words(question)
         sentences = split_sentences(hit.text) or [hit.text.strip()]
+        headers = _header_positions(sentences)
         scored = []
         for position, sentence in enumerate(sentences):
+            if position in headers:
+                continue  # a header row alone says nothing; it comes with the rows quoted
             shared = words & _words(self.analyzer, sentence)
             scored.append((len(shared), -position, sentence, shared))
         scored.sort(reverse=True)
@@ -132,6 +135,17 @@ class SentenceExtractor:
         covered = set().union(*(s[3] for s in chosen))
         overlap = len(covered) / len(words) if words else 0.0
         return Quote(hit, tuple(s[2] for s in chosen), round(overlap, 4))
+
+
+def _header_positions(sentences: tuple[str, ...] | list[str]) -> set[int]:
+    """The first row of every table with rows under it."""
+    return {
+        k
+        for k in range(len(sentences) - 1)
+        if is_table_row(sentences[k])
+        and is_table_row(sentences[k + 1])
+        and (k == 0 or not is_table_row(sentences[k - 1]))
+    }
 
 
 def _headers(

@@ -62,6 +62,8 @@ def test_sentence_extractor_quotes_a_table_row_under_its_header(analyzer: Analyz
     quote = SentenceExtractor(analyzer, Thesaurus.load()).quote("七级至十级是几个月", hit, limit=1)
     assert quote.sentences == ("| 伤残等级 | 标准（本人工资的月数） |", "| 七级至十级 | 13、11、9、7个月 |")
     assert quote.text == "| 伤残等级 | 标准（本人工资的月数） |\n| 七级至十级 | 13、11、9、7个月 |"
+    alone = SentenceExtractor(analyzer, Thesaurus.load()).quote("伤残等级的标准", hit, limit=1)
+    assert alone.sentences[-1] != "| 伤残等级 | 标准（本人工资的月数） |"  # a header row comes with rows
 
 
 def test_sentence_extractor_quotes_the_sentences_sharing_words(analyzer: Analyzer, corpus_kb: KB):
