@@ -123,6 +123,7 @@ class WordingMatch:
     # the knowledge section (not cited by the entry) whose example questions the question is closer to
     closer_section: str | None = None
     # the knowledge section (not cited by the entry) the picker ranks well above those it cites
+    # (judged only for a match that clears every other test)
     leading_section: str | None = None
     bar: float = 0.0  # the score the entry had to reach (lower where the best section agrees)
     review: ReviewState | None = None  # set when a cited article changed on or before the date asked
@@ -309,15 +310,10 @@ class WordingMatcher:
             if top is not None and _cites_section(row, top.title, top.doc_number, top.heading):
                 bar -= config.section_agreement
             closer = self._closer_section(row, float(examples[best]), sections)
-            if float(examples[best]) < config.listed_cosine:
-                leading = self._leading_section(row, sections)
-        confident = (
-            best_score >= bar
-            and margin >= config.min_margin
-            and near_miss is None
-            and closer is None
-            and leading is None
-        )
+        confident = best_score >= bar and margin >= config.min_margin and near_miss is None and closer is None
+        if confident and sections is not None and float(examples[best]) < config.listed_cosine:
+            leading = self._leading_section(row, sections)
+            confident = leading is None
         review = self.served[best].review
         if review is not None and as_of < review.needs_review_from:
             review = None
@@ -348,15 +344,15 @@ class WordingMatcher:
         """The uncited section the picker scores `section_lead` above every section the entry
         cites, if any: the entry's topic, another of its facts ("when may I sue" beside "how do
         I apply for arbitration"). An entry citing no section of the ranking is not judged."""
-        own, other, where = None, None, None
-        for title, doc_number, heading, score in sections.scored:
-            if _cites_section(entry, title, doc_number, heading):
-                own = score if own is None else max(own, score)
-            elif other is None or score > other:
-                other, where = score, f"{doc_number or title} {heading}"
-        if own is None or other is None:
+        if not sections.scored:
             return None
-        return where if other > own + self.config.section_lead else None
+        title, doc_number, heading, other = max(sections.scored, key=lambda s: s[3])
+        if _cites_section(entry, title, doc_number, heading):
+            return None  # the picker's best is the entry's own: the common case
+        own = max((s[3] for s in sections.scored if _cites_section(entry, *s[:3])), default=None)
+        if own is None or other <= own + self.config.section_lead:
+            return None
+        return f"{doc_number or title} {heading}"
 
     def _near_miss(self, entry: int, example: float, query: np.ndarray) -> str | None:
         """The entry's not_question nearer to the question than its examples are, if any."""
