@@ -24,7 +24,6 @@ from kb_assistant.answer.wording import WordingMatcher, WordingState
 from kb_assistant.changes.diff import ReleaseDiff, diff_windows
 from kb_assistant.changes.gate import GateReport, PublishGate
 from kb_assistant.changes.notices import ChangeNotice, load_notices, record_notices
-from kb_assistant.changes.review import ReviewState
 from kb_assistant.config import Settings, get_settings
 from kb_assistant.dates import parse_date
 from kb_assistant.embed.base import Embedder, make_embedder
@@ -280,15 +279,12 @@ class KB:
     def changes(self, since: str | date | None = None) -> list[ChangeNotice]:
         return load_notices(self.catalog, parse_date(since) if since is not None else None)
 
-    def wording_review(self, release: int | str | None = None) -> list[ReviewState]:
-        """Approved wording whose cited articles changed: not served verbatim from those dates."""
-        return self.wording_matcher(self.snapshot(release)).needing_review()
-
     def wording_states(
         self, release: int | str | None = None, needs_review: bool = False
     ) -> list[WordingState]:
-        """The approved entries of a release (with `needs_review`, those whose cited articles
-        changed), each with the citations the release cannot show."""
+        """The approved entries of a release, each with the citations the release cannot show;
+        with `needs_review`, those whose cited articles changed (not served verbatim from the
+        change's date)."""
         states = self.wording_matcher(self.snapshot(release)).states()
         return [s for s in states if s.review is not None] if needs_review else states
 

@@ -13,6 +13,7 @@ from datetime import date
 
 from ingest.metadata import canonical_title
 from ingest.wording import WordingCitation
+from kb_assistant.answer.extractive import is_table_row
 from kb_assistant.model import Hit
 from kb_assistant.retrieve.search import to_hit
 from kb_assistant.store.snapshot import ReleaseSnapshot, region_applies
@@ -60,7 +61,7 @@ def sentence_basis(text: str, sentence: str) -> tuple[WordingCitation, ...]:
     start = text.find(sentence)
     if start < 0:
         return noted_citations(sentence)
-    if sentence.startswith("|"):
+    if is_table_row(sentence):
         return _table_basis(text, start)
     end = text.find("\n", start)
     note = _NOTE.search(text, start, len(text) if end < 0 else end)
@@ -73,7 +74,7 @@ def _table_basis(text: str, start: int) -> tuple[WordingCitation, ...]:
     """A table row rests on the note under its table, else on the lead-in above it."""
     below = [line.strip() for line in text[start:].split("\n")]
     k = 0
-    while k < len(below) and below[k].startswith("|"):
+    while k < len(below) and is_table_row(below[k]):
         k += 1
     while k < len(below) and not below[k]:
         k += 1

@@ -121,7 +121,8 @@ class SentenceExtractor:
         `question` (the first one when none overlaps)."""
         words = self.question_words(question)
         sentences = split_sentences(hit.text) or [hit.text.strip()]
-        headers = _header_positions(sentences)
+        header_of = _table_headers(sentences)
+        headers = set(header_of.values())
         scored = []
         for position, sentence in enumerate(sentences):
             if position in headers:
@@ -130,38 +131,21 @@ class SentenceExtractor:
             scored.append((len(shared), -position, sentence, shared))
         scored.sort(reverse=True)
         chosen = [s for s in scored[: limit or self.max_sentences] if s[0] > 0] or scored[:1]
-        chosen.extend(_headers(sentences, chosen))
+        quoted = {-c[1] for c in chosen}  # a row's cells mean what its table's header says
+        for header in sorted({header_of[p] for p in quoted if p in header_of} - quoted):
+            chosen.append((0, -header, sentences[header], frozenset()))
         chosen.sort(key=lambda s: -s[1])
         covered = set().union(*(s[3] for s in chosen))
         overlap = len(covered) / len(words) if words else 0.0
         return Quote(hit, tuple(s[2] for s in chosen), round(overlap, 4))
 
 
-def _header_positions(sentences: tuple[str, ...] | list[str]) -> set[int]:
-    """The first row of every table with rows under it."""
-    return {
-        k
-        for k in range(len(sentences) - 1)
-        if is_table_row(sentences[k])
-        and is_table_row(sentences[k + 1])
-        and (k == 0 or not is_table_row(sentences[k - 1]))
-    }
-
-
-def _headers(
-    sentences: tuple[str, ...] | list[str], chosen: list[tuple[int, int, str, frozenset[str]]]
-) -> list[tuple[int, int, str, frozenset[str]]]:
-    """The header rows of the tables whose rows are quoted without them: a row's cells mean
-    what its header says ("| 七级至十级 | 13、11、9、7个月 |" under "伤残等级 | 月数")."""
-    positions = {-s[1] for s in chosen}
-    added: list[tuple[int, int, str, frozenset[str]]] = []
-    for position in sorted(positions):
-        if not is_table_row(sentences[position]):
+def _table_headers(sentences: tuple[str, ...] | list[str]) -> dict[int, int]:
+    """Each data row's header row (the first row of its table), by position."""
+    header_of: dict[int, int] = {}
+    for k, sentence in enumerate(sentences):
+        if not is_table_row(sentence):
             continue
-        first = position
-        while first > 0 and is_table_row(sentences[first - 1]):
-            first -= 1
-        if first != position and first not in positions:
-            positions.add(first)
-            added.append((0, -first, sentences[first], frozenset()))
-    return added
+        if k > 0 and is_table_row(sentences[k - 1]):
+            header_of[k] = header_of.get(k - 1, k - 1)
+    return header_of

@@ -304,14 +304,15 @@ class WordingMatcher:
         margin = best_score - scored[1][0] if len(scored) > 1 else best_score
         row = self.served[best].row
         near_miss = self._near_miss(best, float(examples[best]), query)
-        bar, closer, leading = config.min_score, None, None
+        bar, closer, leading, agrees = config.min_score, None, None, False
         if sections is not None:
             top = sections.best[0] if sections.best else None
-            if top is not None and _cites_section(row, top.title, top.doc_number, top.heading):
+            agrees = top is not None and _cites_section(row, top.title, top.doc_number, top.heading)
+            if agrees:
                 bar -= config.section_agreement
             closer = self._closer_section(row, float(examples[best]), sections)
         confident = best_score >= bar and margin >= config.min_margin and near_miss is None and closer is None
-        if confident and sections is not None and float(examples[best]) < config.listed_cosine:
+        if confident and sections is not None and not agrees and float(examples[best]) < config.listed_cosine:
             leading = self._leading_section(row, sections)
             confident = leading is None
         review = self.served[best].review
@@ -341,14 +342,13 @@ class WordingMatcher:
         return where if other > own + self.config.section_margin else None
 
     def _leading_section(self, entry: WordingRow, sections: SectionRanking) -> str | None:
-        """The uncited section the picker scores `section_lead` above every section the entry
-        cites, if any: the entry's topic, another of its facts ("when may I sue" beside "how do
-        I apply for arbitration"). An entry citing no section of the ranking is not judged."""
+        """The picker's best section, which the entry does not cite, if it scores `section_lead`
+        above every section the entry cites: the entry's topic, another of its facts ("when may
+        I sue" beside "how do I apply for arbitration"). An entry citing no section of the
+        ranking is not judged."""
         if not sections.scored:
             return None
         title, doc_number, heading, other = max(sections.scored, key=lambda s: s[3])
-        if _cites_section(entry, title, doc_number, heading):
-            return None  # the picker's best is the entry's own: the common case
         own = max((s[3] for s in sections.scored if _cites_section(entry, *s[:3])), default=None)
         if own is None or other <= own + self.config.section_lead:
             return None
@@ -364,9 +364,6 @@ class WordingMatcher:
         if float(cosines[nearest]) <= example + self.config.counter_margin:
             return None
         return self.served[entry].row.not_questions[nearest]
-
-    def needing_review(self) -> list[ReviewState]:
-        return [s.review for s in self.served if s.review is not None]
 
     def states(self) -> list[WordingState]:
         return [

@@ -209,6 +209,9 @@ def test_wording_route_lists_entries_with_the_citations_the_release_does_not_hol
     assert "《国务院关于渐进式延迟法定退休年龄的办法》第一条" in entry["unshown"]
     unknown = client.get("/v1/wording", params={"release": 999}, headers=TRAINER)
     assert unknown.status_code == 404 and "999" in unknown.json()["detail"]
+    bad = client.get("/v1/wording", params={"release": "latest"}, headers=TRAINER)
+    message = "release must be a number or 'draft', got 'latest'"
+    assert (bad.status_code, bad.json()["detail"]) == (400, message)
 
 
 def test_changes_ack_is_per_agent(client: TestClient):

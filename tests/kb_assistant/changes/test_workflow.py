@@ -71,10 +71,12 @@ def test_answers_follow_the_date_asked_about_after_publish(changing_kb: KB):
     assert not any("起调整" in n for n in later.notices), "no banner once 90 days have passed"
 
 
-def test_wording_review_lists_the_entry_from_the_change_date(changing_kb: KB):
-    assert changing_kb.wording_review() == []
+def test_wording_states_list_the_entry_needing_review_from_the_change_date(changing_kb: KB):
+    assert changing_kb.wording_states(needs_review=True) == []
     changing_kb.publish(note="2025 rules")
-    [state] = changing_kb.wording_review()
+    [entry] = changing_kb.wording_states(needs_review=True)
+    state = entry.review
+    assert state is not None
     assert (state.wording_id, state.needs_review_from.isoformat()) == ("WD-BT-001", "2025-07-01")
     assert state.citation == "《常德市灵活就业人员社会保险补贴办法》第二条"
 
