@@ -2,8 +2,11 @@
 
 A sentence is kept when it shares content words with the question (after layperson →
 statute expansion); the article's own order is kept so quotes read naturally. A table row
-counts as a sentence, quoted as its Markdown line under the table's header row: the
-injury-grade, probation and annual-leave tables hold the very figures callers ask for.
+counts as a sentence, quoted under the table's header row: the injury-grade, probation and
+annual-leave tables hold the very figures callers ask for. In the answer text each row reads
+out with its column names ("伤残等级：七级至十级；标准：13、11、9、7个月"), the cells
+verbatim: an agent reads it down the phone, where "| 七级至十级 | 13、11、9、7个月 |" means
+nothing.
 """
 
 from __future__ import annotations
@@ -16,7 +19,15 @@ from kb_assistant.model import Hit
 from kb_assistant.text.analyzer import Analyzer
 from kb_assistant.text.thesaurus import Thesaurus
 
-__all__ = ["Quote", "SentenceExtractor", "is_table_row", "join_sentences", "split_sentences"]
+__all__ = [
+    "Quote",
+    "SentenceExtractor",
+    "is_table_row",
+    "join_sentences",
+    "read_out_row",
+    "split_sentences",
+    "table_cells",
+]
 
 _ENDS = "。；！？"
 _TABLE_LINE = re.compile(r"^\s*\|")
@@ -40,14 +51,52 @@ def is_table_row(sentence: str) -> bool:
     return bool(_TABLE_LINE.match(sentence))
 
 
+def table_cells(row: str) -> list[str]:
+    """The cells of a Markdown table row, stripped."""
+    return [cell.strip() for cell in row.strip().strip("|").split("|")]
+
+
+def read_out_row(header: list[str], row: list[str]) -> str:
+    """A table row as an agent reads it out: each cell after its column's name. A row that
+    does not fit its header gives its cells alone."""
+    if len(header) != len(row):
+        line = "，".join(cell for cell in row if cell)
+    else:
+        line = "；".join(
+            f"{name}：{cell}" if name else cell for name, cell in zip(header, row, strict=True) if cell
+        )
+    return line if not line or line[-1] in _ENDS else line + "。"
+
+
 def join_sentences(sentences: tuple[str, ...] | list[str]) -> str:
-    """Quoted sentences as one passage; a table row keeps a line of its own."""
-    out = ""
-    for sentence in sentences:
-        if out and (is_table_row(sentence) or is_table_row(out.splitlines()[-1])):
-            out += "\n"
-        out += sentence
-    return out
+    """Quoted sentences as one passage. A table row keeps a line of its own, read out under
+    the column names of the first row of its run, its table's header row (the extractor
+    quotes rows only under their header; the header is not a line of its own)."""
+    lines: list[str] = []
+    header: list[str] | None = None
+    rows = 0  # rows read out under the current header
+    prose = False  # the last line is prose the next sentence continues
+    for sentence in [*sentences, ""]:
+        if sentence and is_table_row(sentence):
+            cells = table_cells(sentence)
+            if header is None:
+                header, rows = cells, 0
+            else:
+                lines.append(read_out_row(header, cells))
+                rows += 1
+            prose = False
+            continue
+        if header is not None and rows == 0:
+            lines.append("，".join(cell for cell in header if cell))  # a header quoted alone
+        header = None
+        if not sentence:
+            break
+        if prose:
+            lines[-1] += sentence
+        else:
+            lines.append(sentence)
+            prose = True
+    return "\n".join(lines)
 
 
 @lru_cache(maxsize=32768)

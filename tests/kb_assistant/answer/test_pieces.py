@@ -9,7 +9,7 @@ import pytest
 
 from ingest.wording import WordingCitation
 from kb_assistant.answer.citations import CitationResolver, noted_citations, sentence_basis
-from kb_assistant.answer.extractive import SentenceExtractor, split_sentences
+from kb_assistant.answer.extractive import SentenceExtractor, join_sentences, read_out_row, split_sentences
 from kb_assistant.answer.lookups import RecordLookup
 from kb_assistant.answer.model import Verbosity
 from kb_assistant.answer.render import AnswerRenderer, BasisLine
@@ -56,12 +56,35 @@ def test_sentence_basis_of_a_table_row_is_the_note_under_the_table():
     assert sentence_basis("| 等级 | 月数 ||---|---|| 十级 | 7个月 |", "| 十级 | 7个月 |") == ()
 
 
+def test_join_sentences_reads_table_rows_out_under_their_column_names():
+    sentences = (
+        "说明如下：",
+        "| 等级 | 月数 |",
+        "| 七级 | 13个月 |",
+        "| 十级 | 7个月 |",
+        "以上按本人工资。",
+        "另一句。",
+    )
+    assert (
+        join_sentences(sentences)
+        == "说明如下：\n等级：七级；月数：13个月。\n等级：十级；月数：7个月。\n以上按本人工资。另一句。"
+    )
+
+
+def test_join_sentences_row_not_fitting_its_header_gives_its_cells():
+    assert join_sentences(("| 年份 | 年限 |", "| 2032年 | 16年6个月 | 注 |")) == "2032年，16年6个月，注。"
+    assert join_sentences(("| 年份 | 年限 |",)) == "年份，年限"  # a header alone: its cells
+    assert read_out_row(["", "年限"], ["2032年", ""]) == "2032年。"  # no name, no empty cell
+
+
 def test_sentence_extractor_quotes_a_table_row_under_its_header(analyzer: Analyzer, corpus_kb: KB):
     hits = corpus_kb.search("一次性伤残补助金 伤残等级", k=20).hits
     hit = next(h for h in hits if "| 七级至十级" in h.text)
     quote = SentenceExtractor(analyzer, Thesaurus.load()).quote("七级至十级是几个月", hit, limit=1)
     assert quote.sentences == ("| 伤残等级 | 标准（本人工资的月数） |", "| 七级至十级 | 13、11、9、7个月 |")
-    assert quote.text == "| 伤残等级 | 标准（本人工资的月数） |\n| 七级至十级 | 13、11、9、7个月 |"
+    assert (
+        quote.text == "伤残等级：七级至十级；标准（本人工资的月数）：13、11、9、7个月。"
+    )  # read out, cells verbatim
     alone = SentenceExtractor(analyzer, Thesaurus.load()).quote("伤残等级的标准", hit, limit=1)
     assert alone.sentences[-1] != "| 伤残等级 | 标准（本人工资的月数） |"  # a header row comes with rows
 
