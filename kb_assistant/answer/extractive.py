@@ -34,6 +34,7 @@ _TABLE_LINE = re.compile(r"^\s*\|")
 _TABLE_ROWS = re.compile(r"(?<=\|)(?=\|)")  # between the rows of a table joined into one line
 _TABLE_RULE = re.compile(r"^\s*\|[\s:|-]*\|\s*$")  # |---|:---:| under the header row
 _SOURCE_NOTE = re.compile(r"^（(?:依据|实务提示)[^（）]*）")
+_NOTES = re.compile(r"（(?:依据|实务提示)[^（）]*）")
 
 
 @dataclass(frozen=True)
@@ -176,7 +177,9 @@ class SentenceExtractor:
         for position, sentence in enumerate(sentences):
             if position in headers:
                 continue  # a header row alone says nothing; it comes with the rows quoted
-            shared = words & _words(self.analyzer, sentence)
+            # a source note's statute title ("《工伤保险条例》") says where the sentence comes
+            # from, not what it says: the item carrying a list's note would win every question
+            shared = words & _words(self.analyzer, _NOTES.sub("", sentence))
             scored.append((len(shared), -position, sentence, shared))
         scored.sort(reverse=True)
         chosen = [s for s in scored[: limit or self.max_sentences] if s[0] > 0] or scored[:1]

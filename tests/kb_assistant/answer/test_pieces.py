@@ -17,6 +17,7 @@ from kb_assistant.answer.scope import Referral, ScopeGuard, load_referrals
 from kb_assistant.config import get_settings
 from kb_assistant.errors import ConfigError
 from kb_assistant.kb import KB
+from kb_assistant.model import Hit
 from kb_assistant.text.analyzer import Analyzer
 from kb_assistant.text.thesaurus import Thesaurus
 
@@ -75,6 +76,16 @@ def test_join_sentences_row_not_fitting_its_header_gives_its_cells():
     assert join_sentences(("| 年份 | 年限 |", "| 2032年 | 16年6个月 | 注 |")) == "2032年，16年6个月，注。"
     assert join_sentences(("| 年份 | 年限 |",)) == "年份，年限"  # a header alone: its cells
     assert read_out_row(["", "年限"], ["2032年", ""]) == "2032年。"  # no name, no empty cell
+
+
+def test_sentence_extractor_does_not_count_the_words_of_a_source_note(analyzer: Analyzer):
+    text = (
+        "（一）在工作时间和工作岗位上突发疾病，在48小时之内经抢救无效死亡；\n"
+        "（二）原为军人，因战负伤致残，到用人单位后旧伤复发。（依据：《工伤保险条例》第十五条）"
+    )
+    hit = Hit(1, 1.0, "工伤认定", "KB-GS-001", None, "二、视同工伤", text, "v1", None, None, "全国", "kb")
+    quote = SentenceExtractor(analyzer, Thesaurus.load()).quote("上班时晕倒抢救无效，算工伤吗", hit)
+    assert quote.sentences == ("（一）在工作时间和工作岗位上突发疾病，在48小时之内经抢救无效死亡；",)
 
 
 def test_sentence_extractor_quotes_a_table_row_under_its_header(analyzer: Analyzer, corpus_kb: KB):
