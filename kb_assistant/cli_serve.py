@@ -50,4 +50,5 @@ def serve(
         port=port,
         workers=workers,
         log_level="warning",
+        proxy_headers=False,  # the app trusts KB_TRUSTED_PROXIES' X-Forwarded-For itself
     )

@@ -47,6 +47,16 @@ class Settings(BaseSettings):
     api_keys: str | None = Field(default=None, description="role:key pairs, comma-separated (no default)")
     api_keys_file: Path | None = Field(default=None, description="file of role:key lines")
     public_rate: str = Field(default="20/minute", description="public chat limit per client")
+    public_rate_storage: str = Field(
+        default="memory://",
+        description="where the public chat's counts live: memory:// (each replica counts its own) "
+        "or redis://host:6379 shared by every replica (the `redis` extra)",
+    )
+    trusted_proxies: str = Field(
+        default="127.0.0.1",
+        description="reverse proxies (addresses or networks, comma-separated, or *) whose "
+        "X-Forwarded-For names the caller; the rate limit counts that caller",
+    )
     max_upload_bytes: int = Field(default=10 * 1024 * 1024, description="largest document upload")
     eval_dir: Path = Field(
         default=Path("eval"), description="question sets the publish gate runs (*.jsonl; none = no gate)"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -16,15 +17,28 @@ os.environ["KB_EVAL_DIR"] = tempfile.mkdtemp(prefix="kb-no-gate-")
 SHARED = Path(os.environ.get("KB_SHARED_DIR", REPO.parent / "shared"))
 
 
+def missing(message: str) -> None:
+    """Fail in CI (CI=true), where .ci/run provides everything; skip elsewhere."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
 def require_shared(*parts: str) -> Path:
     """Path inside ../shared; fails in CI (CI=true) and skips elsewhere when it is missing."""
     path = SHARED.joinpath(*parts)
     if not path.exists():
-        message = f"{path} is missing: tests need ../shared beside the repository"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        missing(f"{path} is missing: tests need ../shared beside the repository")
     return path
+
+
+def require_program(name: str, fallback: str | None = None) -> str:
+    """A program of the Debian packages .ci/run installs (chromium, redis-server)."""
+    found = shutil.which(name) or fallback
+    if found is None or not Path(found).exists():
+        missing(f"{name} is missing: apt-get install {name}")
+    assert found is not None
+    return found
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from kb_assistant.api.metrics import Metrics
 from kb_assistant.api.ratelimit import PublicLimiter
@@ -61,7 +62,7 @@ def create_app(
     app.state.keys = keys or ApiKeys.load(settings.api_keys, settings.api_keys_file)
     app.state.service = ServiceState(kb.kb_dir / "service.sqlite3")
     app.state.metrics = Metrics()
-    app.state.limiter = PublicLimiter(settings.public_rate)
+    app.state.limiter = PublicLimiter(settings.public_rate, settings.public_rate_storage)
 
     @app.middleware("http")
     async def limit_body(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -74,6 +75,8 @@ def create_app(
         return await call_next(request)
 
     app.middleware("http")(app.state.metrics.middleware)
+    # outermost: every layer inside sees the caller a trusted proxy forwarded, not the proxy
+    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:

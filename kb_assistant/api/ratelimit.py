@@ -1,4 +1,10 @@
-"""Per-client rate limit of the public chat, with the `limits` library (moving window)."""
+"""Per-client rate limit of the public chat, with the `limits` library (moving window).
+
+The counts live in memory (each service replica limits its own clients) or in a storage
+every replica shares (`KB_PUBLIC_RATE_STORAGE=redis://…`), which gives one count per
+caller however many replicas the load balancer spreads the calls over. The caller is the
+connecting address, or the one a trusted reverse proxy forwards (`KB_TRUSTED_PROXIES`).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,8 @@ import time
 
 from fastapi import HTTPException, Request, status
 from limits import RateLimitItem, parse
-from limits.storage import MemoryStorage
+from limits.errors import ConfigurationError
+from limits.storage import MovingWindowSupport, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
 from kb_assistant.errors import ConfigError
@@ -14,15 +21,24 @@ from kb_assistant.errors import ConfigError
 __all__ = ["PublicLimiter"]
 
 
-class PublicLimiter:
-    """In-process memory storage: each service replica limits its own clients (see README)."""
+STORAGES = "memory://, redis://host:6379, rediss://…, redis+sentinel://…"
 
-    def __init__(self, rate: str) -> None:
+
+class PublicLimiter:
+    def __init__(self, rate: str, storage: str = "memory://") -> None:
         try:
             self.item: RateLimitItem = parse(rate)
         except ValueError as exc:
             raise ConfigError(f"KB_PUBLIC_RATE {rate!r} is not a rate such as '20/minute'") from exc
-        self.limiter = MovingWindowRateLimiter(MemoryStorage())
+        try:
+            backend = storage_from_string(storage)
+        except ConfigurationError as exc:
+            raise ConfigError(f"KB_PUBLIC_RATE_STORAGE {storage!r}: {exc} (valid: {STORAGES})") from exc
+        if not isinstance(backend, MovingWindowSupport):
+            raise ConfigError(
+                f"KB_PUBLIC_RATE_STORAGE {storage!r} keeps no moving window (valid: {STORAGES})"
+            )
+        self.limiter = MovingWindowRateLimiter(backend)
 
     def check(self, request: Request) -> None:
         client = request.client.host if request.client else "unknown"

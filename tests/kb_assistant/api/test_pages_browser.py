@@ -8,17 +8,15 @@ the browser instead of the server.
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 import uuid
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route, expect, sync_playwright
 
+from tests.conftest import require_program
 from tests.kb_assistant.api.conftest import AGENT_KEY, REPO, TRAINER_KEY
 
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
@@ -33,12 +31,7 @@ OpenPage = Callable[..., Page]
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    executable = shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(executable).exists():
-        message = f"chromium is missing ({executable}): apt-get install chromium"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+    executable = require_program("chromium", "/usr/bin/chromium")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"], headless=True)
         yield browser
