@@ -35,6 +35,7 @@ _TABLE_ROWS = re.compile(r"(?<=\|)(?=\|)")  # between the rows of a table joined
 _TABLE_RULE = re.compile(r"^\s*\|[\s:|-]*\|\s*$")  # |---|:---:| under the header row
 _SOURCE_NOTE = re.compile(r"^（(?:依据|实务提示)[^（）]*）")
 _NOTES = re.compile(r"（(?:依据|实务提示)[^（）]*）")
+EXPANSION_WEIGHT = 0.5  # a word the thesaurus added, against 1 for a word of the question's own
 
 
 @dataclass(frozen=True)
@@ -170,6 +171,9 @@ class SentenceExtractor:
         """The sentences of `hit` (at most `limit`, else `max_sentences`) that best answer
         `question` (the first one when none overlaps)."""
         words = self.question_words(question)
+        # the caller's own words say what is asked; the thesaurus's statute words (产假 →
+        # 女职工, 生育) find the article and count half in choosing its sentence
+        own = _words(self.analyzer, question)
         sentences = split_sentences(hit.text) or [hit.text.strip()]
         header_of = _table_headers(sentences)
         headers = set(header_of.values())
@@ -180,7 +184,8 @@ class SentenceExtractor:
             # a source note's statute title ("《工伤保险条例》") says where the sentence comes
             # from, not what it says: the item carrying a list's note would win every question
             shared = words & _words(self.analyzer, _NOTES.sub("", sentence))
-            scored.append((len(shared), -position, sentence, shared))
+            weight = sum(1.0 if word in own else EXPANSION_WEIGHT for word in shared)
+            scored.append((weight, -position, sentence, shared))
         scored.sort(reverse=True)
         chosen = [s for s in scored[: limit or self.max_sentences] if s[0] > 0] or scored[:1]
         quoted = {-c[1] for c in chosen}  # a row's cells mean what its table's header says
