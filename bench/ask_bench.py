@@ -72,7 +72,7 @@ def measure(args: argparse.Namespace) -> dict[str, object]:
         if line.strip()
     ]
     kb = KB(args.kb)
-    kb.ask("预热", as_of="2026-11-28")  # load the release, matrices and templates once
+    kb.warm()  # as the service does before it takes calls
     embedder = kb.embedder
     inner = embedder.inner if isinstance(embedder, CachedQueryEmbedder) else embedder
     embed, cold, warm = [], [], []

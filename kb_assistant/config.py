@@ -57,6 +57,10 @@ class Settings(BaseSettings):
         description="reverse proxies (addresses or networks, comma-separated, or *) whose "
         "X-Forwarded-For names the caller; the rate limit counts that caller",
     )
+    warm: bool = Field(default=True, description="load the live release before the service takes calls")
+    warm_interval: float = Field(
+        default=2.0, description="seconds between checks for a newly published release to warm (0: never)"
+    )
     max_upload_bytes: int = Field(default=10 * 1024 * 1024, description="largest document upload")
     eval_dir: Path = Field(
         default=Path("eval"), description="question sets the publish gate runs (*.jsonl; none = no gate)"

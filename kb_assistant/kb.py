@@ -75,6 +75,9 @@ def clean_question(question: str) -> str:
 
 
 DRAFT = "draft"
+# asked once by `KB.warm`: a wording question, so search, section picker, matcher, citation
+# texts and the template all run before the first caller's question
+WARM_QUESTION = "女职工产假有多少天"
 
 
 def _author(given: str | None) -> str:
@@ -413,6 +416,18 @@ class KB:
             asked=asked,
             change_summaries=self._change_summaries(),
         )
+
+    def warm(self) -> int | None:
+        """Load the live release and all a first question needs (indexes, wording matcher,
+        embedding engine, the words of every sentence), so that no caller waits for it: the
+        service does this before it takes calls. The release warmed, or None before any publish."""
+        try:
+            snapshot = self.snapshot()
+        except NoReleaseError:
+            return None
+        self.composer.extractor.warm(row.text for row in snapshot.rows)
+        self.ask(WARM_QUESTION, release=snapshot.release_id)
+        return snapshot.release_id
 
     def _change_summaries(self) -> dict[tuple[str, str], str]:
         """(doc_key, effective date) → summary of the change notices, reloaded after a publish."""

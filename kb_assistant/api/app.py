@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 
 from fastapi import FastAPI, Request, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
@@ -28,6 +32,8 @@ from kb_assistant.errors import (
 )
 from kb_assistant.kb import KB
 from kb_assistant.store.service_state import ServiceState
+
+log = logging.getLogger(__name__)
 
 __all__ = ["create_app"]
 
@@ -52,11 +58,47 @@ def create_app(
 ) -> FastAPI:
     settings = settings or get_settings()
     kb = kb or KB(settings=settings)
+
+    async def warm() -> None:
+        try:
+            app.state.warmed_release = await run_in_threadpool(kb.warm)
+        except KBError:  # the service still runs: /readyz and each request say why
+            log.exception("warming the live release failed")
+            app.state.warm_failed = await run_in_threadpool(kb.catalog.latest_release_id)
+
+    async def follow_releases() -> None:
+        """A release published elsewhere is warmed here within `warm_interval` seconds, so
+        that few callers wait for its load (one indexed read a tick; a query still takes
+        the latest release the moment it starts)."""
+        while True:
+            await asyncio.sleep(settings.warm_interval)
+            latest = await run_in_threadpool(kb.catalog.latest_release_id)
+            if latest is not None and latest not in (app.state.warmed_release, app.state.warm_failed):
+                await warm()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        """Warm the live release before taking calls: the first caller of a fresh worker
+        would otherwise wait some 5 s for the indexes, the matcher and the embedding engine."""
+        follower = None
+        if settings.warm:
+            await warm()
+            if settings.warm_interval > 0:
+                follower = asyncio.create_task(follow_releases())
+        yield
+        if follower is not None:
+            follower.cancel()
+            with suppress(asyncio.CancelledError):
+                await follower
+
     app = FastAPI(
         title="kb-assistant",
         version="0.1.0",
         description="12333 hotline policy knowledge base: as-of answers in approved wording, with sources.",
+        lifespan=lifespan,
     )
+    app.state.warmed_release = None
+    app.state.warm_failed = None
     app.state.settings = settings
     app.state.kb = kb
     app.state.keys = keys or ApiKeys.load(settings.api_keys, settings.api_keys_file)

@@ -25,6 +25,7 @@ from kb_assistant.store.schema import SCHEMA
 __all__ = ["Catalog", "ChunkRow", "VersionRow", "WordingRow", "wording_doc_key"]
 
 
+SQLITE_MAX_INTEGER = 2**63 - 1
 INSERT_VERSION = (
     "INSERT OR IGNORE INTO versions(version_id, doc_key, title, doc_number, issuer, region, level,"
     " effective_from, effective_to, supersedes, topics, source, format, chunk_count, ingested_at)"
@@ -332,6 +333,10 @@ class Catalog:
         return row[0] if row and row[0] is not None else None
 
     def release_row(self, release_id: int) -> sqlite3.Row | None:
+        """The release, or None when there is none of that number (any int: an API caller's
+        2**63 is "no such release", not an SQLite overflow)."""
+        if not 0 < release_id <= SQLITE_MAX_INTEGER:
+            return None
         self.conn.row_factory = sqlite3.Row
         try:
             result: sqlite3.Row | None = self.conn.execute(

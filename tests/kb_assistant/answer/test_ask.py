@@ -257,3 +257,8 @@ def test_ask_rejects_empty_or_overlong_question(corpus_kb: KB, question: str, me
 def test_ask_unknown_verbosity_names_the_valid_ones(corpus_kb: KB):
     with pytest.raises(InputError, match=r"unknown verbosity 'loud' \(valid: agent, public\)"):
         corpus_kb.ask("产假几天", verbosity="loud")
+
+
+def test_warm_loads_the_live_release(corpus_kb: KB, tmp_path):
+    assert corpus_kb.warm() == corpus_kb.catalog.latest_release_id()
+    assert KB(tmp_path / "empty").warm() is None  # nothing published yet: nothing to warm

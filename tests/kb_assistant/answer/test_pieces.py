@@ -88,6 +88,11 @@ def test_sentence_extractor_does_not_count_the_words_of_a_source_note(analyzer: 
     assert quote.sentences == ("（一）在工作时间和工作岗位上突发疾病，在48小时之内经抢救无效死亡；",)
 
 
+def test_sentence_extractor_warm_segments_every_sentence(analyzer: Analyzer):
+    extractor = SentenceExtractor(analyzer, Thesaurus.load())
+    assert extractor.warm(["第一句。第二句；（依据：《甲》第一条）", "| 表 | 格 |"]) == 3
+
+
 def test_sentence_extractor_quotes_a_table_row_under_its_header(analyzer: Analyzer, corpus_kb: KB):
     hits = corpus_kb.search("一次性伤残补助金 伤残等级", k=20).hits
     hit = next(h for h in hits if "| 七级至十级" in h.text)

