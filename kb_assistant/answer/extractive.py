@@ -79,7 +79,7 @@ def join_sentences(sentences: tuple[str, ...] | list[str]) -> str:
     header: list[str] | None = None
     rows = 0  # rows read out under the current header
     prose = False  # the last line is prose the next sentence continues
-    for sentence in [*sentences, ""]:
+    for sentence in [*sentences, ""]:  # the "" closes a table that ends the quote
         if sentence and is_table_row(sentence):
             cells = table_cells(sentence)
             if header is None:

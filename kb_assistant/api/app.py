@@ -64,7 +64,8 @@ def create_app(
             app.state.warmed_release = await run_in_threadpool(kb.warm)
         except KBError:  # the service still runs: /readyz and each request say why
             log.exception("warming the live release failed")
-            app.state.warm_failed = await run_in_threadpool(kb.catalog.latest_release_id)
+            with suppress(KBError):  # not retried until another release is published
+                app.state.warm_failed = await run_in_threadpool(kb.catalog.latest_release_id)
 
     async def follow_releases() -> None:
         """A release published elsewhere is warmed here within `warm_interval` seconds, so
@@ -72,7 +73,11 @@ def create_app(
         the latest release the moment it starts)."""
         while True:
             await asyncio.sleep(settings.warm_interval)
-            latest = await run_in_threadpool(kb.catalog.latest_release_id)
+            try:
+                latest = await run_in_threadpool(kb.catalog.latest_release_id)
+            except Exception:  # the catalog unreadable for a moment: the next tick asks again
+                log.exception("checking for a newly published release failed")
+                continue
             if latest is not None and latest not in (app.state.warmed_release, app.state.warm_failed):
                 await warm()
 
