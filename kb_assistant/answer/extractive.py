@@ -34,8 +34,8 @@ _ENDS = "。；！？"
 _TABLE_LINE = re.compile(r"^\s*\|")
 _TABLE_ROWS = re.compile(r"(?<=\|)(?=\|)")  # between the rows of a table joined into one line
 _TABLE_RULE = re.compile(r"^\s*\|[\s:|-]*\|\s*$")  # |---|:---:| under the header row
-_SOURCE_NOTE = re.compile(r"^（(?:依据|实务提示)[^（）]*）")
-_NOTES = re.compile(r"（(?:依据|实务提示)[^（）]*）")
+_NOTES = re.compile(r"（(?:依据|实务提示)[^（）]*）")  # （依据：…） and （实务提示） anywhere
+_SOURCE_NOTE = re.compile("^" + _NOTES.pattern)  # one opening a line
 EXPANSION_WEIGHT = 0.5  # a word the thesaurus added, against 1 for a word of the question's own
 
 
@@ -63,12 +63,16 @@ def read_out_row(header: list[str], row: list[str]) -> str:
     """A table row as an agent reads it out: each cell after its column's name. A row that
     does not fit its header gives its cells alone."""
     if len(header) != len(row):
-        line = "，".join(cell for cell in row if cell)
+        line = _cells_alone(row)
     else:
         line = "；".join(
             f"{name}：{cell}" if name else cell for name, cell in zip(header, row, strict=True) if cell
         )
     return line if not line or line[-1] in _ENDS else line + "。"
+
+
+def _cells_alone(cells: list[str]) -> str:
+    return "，".join(cell for cell in cells if cell)
 
 
 def join_sentences(sentences: tuple[str, ...] | list[str]) -> str:
@@ -90,7 +94,7 @@ def join_sentences(sentences: tuple[str, ...] | list[str]) -> str:
             prose = False
             continue
         if header is not None and rows == 0:
-            lines.append("，".join(cell for cell in header if cell))  # a header quoted alone
+            lines.append(_cells_alone(header))  # a header quoted alone
         header = None
         if not sentence:
             break
