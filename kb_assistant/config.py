@@ -57,6 +57,12 @@ class Settings(BaseSettings):
         description="reverse proxies (addresses or networks, comma-separated, or *) whose "
         "X-Forwarded-For names the caller; the rate limit counts that caller",
     )
+    service_url: str = Field(
+        default="",
+        description="where the service keeps feedback, acknowledgements and unanswered questions: "
+        "empty for KB_DIR/service.sqlite3, sqlite:///PATH, or postgresql://… shared by every "
+        "replica (the `postgres` extra)",
+    )
     warm: bool = Field(default=True, description="load the live release before the service takes calls")
     warm_interval: float = Field(
         default=2.0, description="seconds between checks for a newly published release to warm (0: never)"

@@ -31,7 +31,7 @@ from kb_assistant.errors import (
     UnknownReleaseError,
 )
 from kb_assistant.kb import KB
-from kb_assistant.store.service_state import ServiceState
+from kb_assistant.store.service_state import open_service_store
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +107,7 @@ def create_app(
     app.state.settings = settings
     app.state.kb = kb
     app.state.keys = keys or ApiKeys.load(settings.api_keys, settings.api_keys_file)
-    app.state.service = ServiceState(kb.kb_dir / "service.sqlite3")
+    app.state.service = open_service_store(settings.service_url, kb.kb_dir)
     app.state.metrics = Metrics()
     app.state.limiter = PublicLimiter(settings.public_rate, settings.public_rate_storage)
 

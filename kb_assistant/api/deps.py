@@ -10,7 +10,7 @@ from fastapi.security import APIKeyHeader
 
 from kb_assistant.api.security import ApiKeys, Role
 from kb_assistant.kb import KB
-from kb_assistant.store.service_state import ServiceState
+from kb_assistant.store.service_state import ServiceStore
 
 __all__ = ["CurrentRole", "KBDep", "StateDep", "require"]
 
@@ -24,8 +24,8 @@ def get_kb(request: Request) -> KB:
     return kb
 
 
-def get_state(request: Request) -> ServiceState:
-    state: ServiceState = request.app.state.service
+def get_state(request: Request) -> ServiceStore:
+    state: ServiceStore = request.app.state.service
     return state
 
 
@@ -54,5 +54,5 @@ def require(*roles: Role) -> Callable[..., Role]:
 
 
 KBDep = Annotated[KB, Depends(get_kb)]
-StateDep = Annotated[ServiceState, Depends(get_state)]
+StateDep = Annotated[ServiceStore, Depends(get_state)]
 CurrentRole = Role

@@ -1,7 +1,10 @@
 """What the service learns from its users: feedback, acknowledged notices, unanswered questions.
 
-Kept apart from the catalog (`service.sqlite3` beside it): publishing never touches it and
-it never changes what the knowledge base answers; trainers work through it (`/v1/gaps`).
+Kept apart from the catalog: publishing never touches it and it never changes what the
+knowledge base answers; trainers work through it (`/v1/gaps`). One service host keeps it in
+`KB_DIR/service.sqlite3`; replicas on several hosts point `KB_SERVICE_URL` at one PostgreSQL
+database (`service_postgres.py`), so an agent's acknowledgement and a caller's unanswered
+question are seen whichever replica the balancer chose.
 """
 
 from __future__ import annotations
@@ -10,9 +13,13 @@ import sqlite3
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-__all__ = ["ServiceState"]
+from kb_assistant.errors import ConfigError
+
+__all__ = ["SERVICE_SCHEMES", "ServiceStore", "SqliteServiceStore", "open_service_store"]
+
+SERVICE_SCHEMES = ("sqlite:///PATH", "postgresql://…")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS feedback(
@@ -39,12 +46,41 @@ CREATE TABLE IF NOT EXISTS unanswered(
 );
 """
 
+# Newest first; within one second, the later row of a table first (the 7th column, dropped).
+GAPS_QUERY = (
+    "SELECT 'feedback', answer_id, verdict, question, comment, created_at, id FROM feedback"
+    " WHERE verdict != 'helpful'"
+    " UNION ALL SELECT 'escalated', answer_id, 'escalate', question, channel, created_at, id"
+    " FROM unanswered ORDER BY 6 DESC, 7 DESC, 1 LIMIT {limit}"
+)
+GAP_KEYS = ("kind", "answer_id", "verdict", "question", "note", "created_at")
 
-def _now() -> str:
+
+def now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-class ServiceState:
+class ServiceStore(Protocol):
+    """The service's own records; every implementation passes tests/…/test_service_store.py."""
+
+    def add_feedback(self, answer_id: str, verdict: str, question: str, comment: str, role: str) -> int: ...
+
+    def ack(self, notice_id: str, agent: str) -> str:
+        """Record that `agent` read the notice; the time of the first acknowledgement."""
+        ...
+
+    def acked(self, agent: str) -> set[str]: ...
+
+    def add_unanswered(self, answer_id: str, question: str, channel: str) -> None: ...
+
+    def gaps(self, limit: int = 200) -> list[dict[str, Any]]:
+        """Feedback marked wrong or missing, and escalated questions, newest first."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class SqliteServiceStore:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._local = threading.local()
@@ -62,13 +98,13 @@ class ServiceState:
         cur = self._conn().execute(
             "INSERT INTO feedback(answer_id, verdict, question, comment, role, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
-            (answer_id, verdict, question, comment, role, _now()),
+            (answer_id, verdict, question, comment, role, now()),
         )
         return int(cur.lastrowid or 0)
 
     def ack(self, notice_id: str, agent: str) -> str:
         conn = self._conn()
-        conn.execute("INSERT OR IGNORE INTO acks VALUES (?, ?, ?)", (notice_id, agent, _now()))
+        conn.execute("INSERT OR IGNORE INTO acks VALUES (?, ?, ?)", (notice_id, agent, now()))
         row = conn.execute(
             "SELECT acked_at FROM acks WHERE notice_id = ? AND agent = ?", (notice_id, agent)
         ).fetchone()
@@ -81,18 +117,42 @@ class ServiceState:
     def add_unanswered(self, answer_id: str, question: str, channel: str) -> None:
         self._conn().execute(
             "INSERT INTO unanswered(answer_id, question, channel, created_at) VALUES (?, ?, ?, ?)",
-            (answer_id, question, channel, _now()),
+            (answer_id, question, channel, now()),
         )
 
     def gaps(self, limit: int = 200) -> list[dict[str, Any]]:
-        """Feedback marked wrong or missing, and escalated questions, newest first."""
-        conn = self._conn()
-        rows = conn.execute(
-            "SELECT 'feedback', answer_id, verdict, question, comment, created_at FROM feedback"
-            " WHERE verdict != 'helpful'"
-            " UNION ALL SELECT 'escalated', answer_id, 'escalate', question, channel, created_at"
-            " FROM unanswered ORDER BY 6 DESC LIMIT ?",
-            (limit,),
-        ).fetchall()
-        keys = ("kind", "answer_id", "verdict", "question", "note", "created_at")
-        return [dict(zip(keys, r, strict=True)) for r in rows]
+        rows = self._conn().execute(GAPS_QUERY.format(limit="?"), (limit,)).fetchall()
+        return [dict(zip(GAP_KEYS, r[:-1], strict=True)) for r in rows]
+
+    def close(self) -> None:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+
+def open_service_store(url: str, kb_dir: Path) -> ServiceStore:
+    """`url` empty: `KB_DIR/service.sqlite3`; `sqlite:///PATH`; or `postgresql://…` (the
+    `postgres` extra), one database every replica shares."""
+    if not url:
+        return SqliteServiceStore(kb_dir / "service.sqlite3")
+    if url.startswith("sqlite:///"):
+        return SqliteServiceStore(Path(url.removeprefix("sqlite:///")))
+    if url.startswith(("postgresql://", "postgres://")):
+        from kb_assistant.store.service_postgres import PostgresServiceStore
+
+        return PostgresServiceStore(url)
+    valid = ", ".join(SERVICE_SCHEMES)
+    raise ConfigError(
+        f"KB_SERVICE_URL {_redacted(url)!r} is not one of: {valid} (empty: KB_DIR/service.sqlite3)"
+    )
+
+
+def _redacted(url: str) -> str:
+    """The URL without its password: it goes into logs and error messages."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or "@" not in rest:
+        return url
+    credentials, _, host = rest.rpartition("@")
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}"

@@ -29,7 +29,7 @@ async def changes(
     request: Request, kb: KBDep, state: StateDep, role: Agentish, since: str | None = None
 ) -> list[dict[str, Any]]:
     notices = await run_in_threadpool(kb.changes, since)
-    acked = state.acked(_agent(request, role))
+    acked = await run_in_threadpool(state.acked, _agent(request, role))
     return [n.to_dict() | {"acknowledged": n.notice_id in acked} for n in notices]
 
 
@@ -41,17 +41,18 @@ async def ack(notice_id: str, request: Request, kb: KBDep, state: StateDep, role
 
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no change notice {notice_id}")
     agent = _agent(request, role)
-    return {"notice_id": notice_id, "agent": agent, "acknowledged_at": state.ack(notice_id, agent)}
+    acknowledged = await run_in_threadpool(state.ack, notice_id, agent)
+    return {"notice_id": notice_id, "agent": agent, "acknowledged_at": acknowledged}
 
 
 @router.post("/feedback", status_code=status.HTTP_201_CREATED)
 async def feedback(body: FeedbackRequest, state: StateDep, role: Agentish) -> dict[str, Any]:
-    fid = state.add_feedback(
-        body.answer_id, body.verdict, mask(body.question), mask(body.comment), role.value
+    fid = await run_in_threadpool(
+        state.add_feedback, body.answer_id, body.verdict, mask(body.question), mask(body.comment), role.value
     )
     return {"id": fid, "answer_id": body.answer_id, "verdict": body.verdict}
 
 
 @router.get("/gaps")
 async def gaps(state: StateDep, role: Trainer) -> list[dict[str, Any]]:
-    return state.gaps()
+    return await run_in_threadpool(state.gaps)

@@ -19,7 +19,7 @@ async def public_ask(request: Request, body: PublicAskRequest, kb: KBDep) -> Pub
     """Today's published, in-force content in the public wording; no release or as-of choice."""
     request.app.state.limiter.check(request)
     answer = await run_in_threadpool(kb.ask, body.question, None, None, None, "public")
-    record_answer(request, answer, channel="public")
+    await record_answer(request, answer, channel="public")
     citations = [
         PublicCitation(title=c.title, article=c.article, heading=c.heading, text=c.text)
         for c in answer.citations

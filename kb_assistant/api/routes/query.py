@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from typing import Annotated, Any
 
@@ -15,9 +16,11 @@ from kb_assistant.api.deps import KBDep, require
 from kb_assistant.api.querylog import log_query, mask
 from kb_assistant.api.schemas import AnswerOut, AskRequest, SearchOut, SearchRequest
 from kb_assistant.api.security import Role
+from kb_assistant.errors import StoreError
 
 __all__ = ["record_answer", "router"]
 
+log = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1", tags=["answers"])
 Reader = Annotated[Role, Depends(require(Role.AGENT, Role.TRAINER, Role.EVALUATOR))]
 
@@ -37,7 +40,7 @@ async def ask(request: Request, body: AskRequest, kb: KBDep, role: Reader) -> An
     answer = await run_in_threadpool(
         kb.ask, body.question, body.as_of, body.region, body.release, body.verbosity
     )
-    record_answer(request, answer, channel=role.value)
+    await record_answer(request, answer, channel=role.value)
     data = answer.to_dict()
     if "text/event-stream" in request.headers.get("accept", ""):
         return StreamingResponse(sse_events(AnswerOut.model_validate(data)), media_type="text/event-stream")
@@ -45,12 +48,19 @@ async def ask(request: Request, body: AskRequest, kb: KBDep, role: Reader) -> An
     return JSONResponse(data)
 
 
-def record_answer(request: Request, answer: Answer, channel: str) -> None:
-    """Metrics, the masked query log, and escalated questions into the trainers' gap list."""
+async def record_answer(request: Request, answer: Answer, channel: str) -> None:
+    """Metrics, the masked query log, and escalated questions into the trainers' gap list.
+
+    The caller gets the answer even when the service database cannot be reached: the lost
+    gap is logged, not the call."""
     request.app.state.metrics.answers.labels(str(answer.mode), channel).inc()
     log_query(channel, answer.question, str(answer.mode), answer.answer_id)
     if answer.mode is AnswerMode.ESCALATE:
-        request.app.state.service.add_unanswered(answer.answer_id, mask(answer.question), channel)
+        store = request.app.state.service
+        try:
+            await run_in_threadpool(store.add_unanswered, answer.answer_id, mask(answer.question), channel)
+        except StoreError as exc:
+            log.warning("escalated question %s not recorded for /v1/gaps: %s", answer.answer_id, exc)
 
 
 def sse_events(out: AnswerOut) -> Iterator[bytes]:

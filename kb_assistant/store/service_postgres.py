@@ -1,0 +1,146 @@
+"""The service's records in PostgreSQL, shared by every replica (`KB_SERVICE_URL=postgresql://…`).
+
+Same tables and answers as the SQLite store; `psycopg` comes with the `postgres` extra and is
+imported only when such a URL is configured. Nothing connects until the first record is
+read or written, so the service answers calls while this database is down (an escalated
+question it cannot record is logged; feedback and acknowledgements answer 503). Each thread
+keeps one autocommit connection; a connection the server dropped (a restart, a failover) is
+replaced on the next call and the statement retried once, so a database restart costs the
+calls in flight, not the service (a statement that reached the server before the connection
+dropped may be recorded twice).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from kb_assistant.errors import ConfigError, StoreError
+from kb_assistant.store.service_state import GAP_KEYS, GAPS_QUERY, now
+
+try:
+    import psycopg
+except ImportError as exc:  # pragma: no cover - the extra is part of the dev install
+    raise ConfigError(
+        "KB_SERVICE_URL names PostgreSQL, but psycopg is not installed: pip install -e '.[postgres]'"
+    ) from exc
+
+__all__ = ["PostgresServiceStore"]
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS feedback(
+    id BIGSERIAL PRIMARY KEY,
+    answer_id TEXT NOT NULL,
+    verdict TEXT NOT NULL,
+    question TEXT NOT NULL,
+    comment TEXT NOT NULL,
+    role TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS acks(
+    notice_id TEXT NOT NULL,
+    agent TEXT NOT NULL,
+    acked_at TEXT NOT NULL,
+    PRIMARY KEY(notice_id, agent)
+);
+CREATE TABLE IF NOT EXISTS unanswered(
+    id BIGSERIAL PRIMARY KEY,
+    answer_id TEXT NOT NULL,
+    question TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+"""
+
+T = TypeVar("T")
+_SCHEMA_LOCK = 7_333_120_001  # advisory lock: replicas starting together create the tables once
+
+
+class PostgresServiceStore:
+    def __init__(self, url: str, connect_timeout: int = 5) -> None:
+        self.url = url
+        self.connect_timeout = connect_timeout
+        self._local = threading.local()
+        self._schema_lock = threading.Lock()
+        self._schema_ready = False  # the tables exist (checked once per process)
+
+    def _conn(self) -> psycopg.Connection[Any]:
+        conn: psycopg.Connection[Any] | None = getattr(self._local, "conn", None)
+        if conn is None or conn.closed or conn.broken:
+            try:
+                conn = psycopg.connect(self.url, autocommit=True, connect_timeout=self.connect_timeout)
+            except psycopg.OperationalError as exc:
+                raise StoreError(f"cannot reach the service database (KB_SERVICE_URL): {exc}") from exc
+            self._local.conn = conn
+            self._ensure_schema(conn)
+        return conn
+
+    def _ensure_schema(self, conn: psycopg.Connection[Any]) -> None:
+        with self._schema_lock:
+            if self._schema_ready:
+                return
+            with conn.transaction():
+                conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
+                conn.execute(SCHEMA)
+            self._schema_ready = True
+
+    def _run(self, work: Callable[[psycopg.Connection[Any]], T]) -> T:
+        """`work` on this thread's connection; once more on a new one if the server dropped it."""
+        try:
+            return work(self._conn())
+        except psycopg.OperationalError:
+            self.close()
+            return work(self._conn())
+
+    def add_feedback(self, answer_id: str, verdict: str, question: str, comment: str, role: str) -> int:
+        def insert(conn: psycopg.Connection[Any]) -> int:
+            row = conn.execute(
+                "INSERT INTO feedback(answer_id, verdict, question, comment, role, created_at)"
+                " VALUES (%s, %s, %s, %s, %s, %s) RETURNING id",
+                (answer_id, verdict, question, comment, role, now()),
+            ).fetchone()
+            return int(row[0]) if row else 0
+
+        return self._run(insert)
+
+    def ack(self, notice_id: str, agent: str) -> str:
+        def upsert(conn: psycopg.Connection[Any]) -> str:
+            conn.execute(
+                "INSERT INTO acks VALUES (%s, %s, %s) ON CONFLICT DO NOTHING", (notice_id, agent, now())
+            )
+            row = conn.execute(
+                "SELECT acked_at FROM acks WHERE notice_id = %s AND agent = %s", (notice_id, agent)
+            ).fetchone()
+            return str(row[0]) if row else ""
+
+        return self._run(upsert)
+
+    def acked(self, agent: str) -> set[str]:
+        def select(conn: psycopg.Connection[Any]) -> set[str]:
+            rows = conn.execute("SELECT notice_id FROM acks WHERE agent = %s", (agent,)).fetchall()
+            return {str(r[0]) for r in rows}
+
+        return self._run(select)
+
+    def add_unanswered(self, answer_id: str, question: str, channel: str) -> None:
+        def insert(conn: psycopg.Connection[Any]) -> None:
+            conn.execute(
+                "INSERT INTO unanswered(answer_id, question, channel, created_at) VALUES (%s, %s, %s, %s)",
+                (answer_id, question, channel, now()),
+            )
+
+        self._run(insert)
+
+    def gaps(self, limit: int = 200) -> list[dict[str, Any]]:
+        def select(conn: psycopg.Connection[Any]) -> list[dict[str, Any]]:
+            rows = conn.execute(GAPS_QUERY.format(limit="%s"), (limit,)).fetchall()
+            return [dict(zip(GAP_KEYS, r[:-1], strict=True)) for r in rows]
+
+        return self._run(select)
+
+    def close(self) -> None:
+        conn: psycopg.Connection[Any] | None = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
