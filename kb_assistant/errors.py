@@ -12,7 +12,8 @@ prints or exits. The tree::
      ├── StoreError             the store is not in the state the request needs
      │    ├── NoReleaseError    nothing has been published yet
      │    └── UnknownReleaseError
-     └── GateError              publish refused: the draft scores worse than the live release
+     ├── GateError              publish refused: the draft scores worse than the live release
+     └── PublishRunningError    a publish job is already running on this replica
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ __all__ = [
     "InputError",
     "KBError",
     "NoReleaseError",
+    "PublishRunningError",
     "RefusedQuestionError",
     "StoreError",
     "UnknownReleaseError",
@@ -88,3 +90,9 @@ class GateError(KBError):
         super().__init__(
             f"publish refused: {drops}. Fix the draft, or publish anyway with --force --note REASON"
         )
+
+
+class PublishRunningError(KBError):
+    def __init__(self, job_id: str) -> None:
+        super().__init__(f"publish job {job_id} is still running: wait for it, then publish again")
+        self.job_id = job_id

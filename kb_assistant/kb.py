@@ -6,7 +6,7 @@ import getpass
 import os
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 from weakref import WeakKeyDictionary
@@ -192,12 +192,14 @@ class KB:
         force: bool = False,
         gate: bool = True,
         extra_sets: Iterable[Path | str] = (),
+        progress: Callable[[int, int], None] | None = None,
     ) -> PublishResult:
         """Turn the draft into a new release (no new release when nothing changed).
 
         The gate evaluates the draft against the live release first (question sets in
         `settings.eval_dir`); a drop beyond the margin raises GateError unless `force`,
         which needs a note saying why. Each release records change notices from its diff.
+        `progress(done, total)` follows the gate's questions.
         """
         if force and not note.strip():
             raise InputError("--force needs --note saying why the release may score worse")
@@ -206,7 +208,7 @@ class KB:
         if latest is not None and not (self.catalog.draft_ids() - publisher.live_ids()):
             return PublishResult(latest, created=False)
         if gate and not force:
-            report = self.gate_report(extra_sets)
+            report = self.gate_report(extra_sets, progress)
             if report is not None and not report.passed:
                 raise GateError(report)
         old = self.catalog.release_windows(latest) if latest is not None else {}
@@ -222,7 +224,9 @@ class KB:
         new = self.catalog.release_windows(release_id)
         record_notices(self.catalog, diff_windows(self.catalog, old, new, base, release_id), release_id)
 
-    def gate_report(self, extra_sets: Iterable[Path | str] = ()) -> GateReport | None:
+    def gate_report(
+        self, extra_sets: Iterable[Path | str] = (), progress: Callable[[int, int], None] | None = None
+    ) -> GateReport | None:
         """The draft scored against the live release on the gate's question sets (and any named)."""
         folder = self.settings.eval_dir
         sets = sorted(folder.glob("*.jsonl")) if folder.is_dir() else []
@@ -231,7 +235,7 @@ class KB:
                 raise InputError(f"no question set {path}")
             if path not in sets:
                 sets.append(path)
-        return PublishGate(self, sets, self.settings.gate_margin).check()
+        return PublishGate(self, sets, self.settings.gate_margin).check(progress)
 
     def diff(self, from_release: int | None = None, to: int | str = DRAFT) -> ReleaseDiff:
         """What `to` (the draft by default) changes against `from_release` (the live one by default)."""

@@ -17,6 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from kb_assistant.api.metrics import Metrics
+from kb_assistant.api.publish_jobs import PublishJobs
 from kb_assistant.api.ratelimit import PublicLimiter
 from kb_assistant.api.routes import agents, documents, evaluation, health, public, query, releases
 from kb_assistant.api.security import ApiKeys
@@ -27,6 +28,7 @@ from kb_assistant.errors import (
     InputError,
     KBError,
     NoReleaseError,
+    PublishRunningError,
     StoreError,
     UnknownReleaseError,
 )
@@ -44,6 +46,7 @@ JSON_BODY_LIMIT = 64 * 1024
 # Library errors → HTTP status, decided here and nowhere else.
 STATUS: list[tuple[type[KBError], int]] = [
     (GateError, status.HTTP_409_CONFLICT),
+    (PublishRunningError, status.HTTP_409_CONFLICT),
     (UnknownReleaseError, status.HTTP_404_NOT_FOUND),
     (NoReleaseError, status.HTTP_503_SERVICE_UNAVAILABLE),
     (StoreError, status.HTTP_503_SERVICE_UNAVAILABLE),
@@ -108,6 +111,7 @@ def create_app(
     app.state.kb = kb
     app.state.keys = keys or ApiKeys.load(settings.api_keys, settings.api_keys_file)
     app.state.service = open_service_store(settings.service_url, kb.kb_dir)
+    app.state.publish_jobs = PublishJobs(kb, app.state.service)
     app.state.metrics = Metrics()
     app.state.limiter = PublicLimiter(settings.public_rate, settings.public_rate_storage)
 
@@ -143,6 +147,8 @@ def create_app(
         body: dict[str, object] = {"detail": str(exc)}
         if isinstance(exc, GateError):
             body["gate"] = exc.report.to_dict()
+        if isinstance(exc, PublishRunningError):
+            body["job_id"] = exc.job_id
         return JSONResponse(body, code)
 
     for module in (query, public, documents, releases, agents, evaluation, health):

@@ -17,25 +17,17 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from kb_assistant.errors import GateError, InputError, KBError
+from kb_assistant.errors import GateError, InputError, KBError, PublishRunningError
 from kb_assistant.kb import KB
 from kb_assistant.store.service_state import ServiceStore
 
-__all__ = ["JOB_STATUSES", "STALE_AFTER", "JobBusyError", "PublishJobs"]
+__all__ = ["JOB_STATUSES", "STALE_AFTER", "PublishJobs"]
 
 log = logging.getLogger(__name__)
 
 JOB_STATUSES = ("running", "published", "unchanged", "refused", "failed", "lost")
 STALE_AFTER = timedelta(minutes=10)
 _REPORT_EVERY = 1.0  # seconds between progress writes
-
-
-class JobBusyError(InputError):
-    """A publish job is already running on this replica."""
-
-    def __init__(self, job_id: str) -> None:
-        super().__init__(f"publish job {job_id} is still running")
-        self.job_id = job_id
 
 
 class PublishJobs:
@@ -51,7 +43,7 @@ class PublishJobs:
             raise InputError("--force needs --note saying why the release may score worse")
         with self._lock:
             if self._running is not None:
-                raise JobBusyError(self._running)
+                raise PublishRunningError(self._running)
             job_id = uuid.uuid4().hex[:16]
             self.store.add_job(job_id, note, author)
             self._running = job_id

@@ -8,11 +8,12 @@ rightly change answers; the note keeps the reason in the release history).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kb_assistant.evaluation.answers import ANSWER_METRICS, evaluate_answers, is_answer_set
+from kb_assistant.evaluation.answers import ANSWER_METRICS, evaluate_answers, is_answer_set, load_answer_set
 
 if TYPE_CHECKING:
     from kb_assistant.kb import KB
@@ -48,8 +49,9 @@ class PublishGate:
         self.sets = sets
         self.margin = margin
 
-    def check(self) -> GateReport | None:
-        """None when there is nothing to compare (no live release, no question sets)."""
+    def check(self, progress: Callable[[int, int], None] | None = None) -> GateReport | None:
+        """None when there is nothing to compare (no live release, no question sets).
+        `progress(done, total)` counts the answer questions asked of both releases."""
         live = self.kb.catalog.latest_release_id()
         if live is None or not self.sets:
             return None
@@ -57,8 +59,15 @@ class PublishGate:
         answer_sets = [p for p in self.sets if is_answer_set(p)]
         search_sets = [p for p in self.sets if p not in answer_sets]
         if answer_sets:
-            before = evaluate_answers(self.kb, answer_sets, release=live)
-            after = evaluate_answers(self.kb, answer_sets, release="draft")
+            count = sum(len(load_answer_set(p)) for p in answer_sets)
+
+            def step(offset: int) -> Callable[[str, int, int], None] | None:
+                if progress is None:
+                    return None
+                return lambda _stage, done, _total: progress(offset + done, 2 * count)
+
+            before = evaluate_answers(self.kb, answer_sets, release=live, progress=step(0))
+            after = evaluate_answers(self.kb, answer_sets, release="draft", progress=step(count))
             for name in ANSWER_METRICS:
                 report.live[name], report.draft[name] = before.overall.get(name), after.overall.get(name)
             failed_before = {(f["file"], f["id"]) for f in before.failures}

@@ -12,12 +12,13 @@ dropped may be recorded twice).
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from kb_assistant.errors import ConfigError, StoreError
-from kb_assistant.store.service_state import GAP_KEYS, GAPS_QUERY, now
+from kb_assistant.store.service_state import GAP_KEYS, GAPS_QUERY, JOB_COLUMNS, job_row, now
 
 try:
     import psycopg
@@ -50,6 +51,17 @@ CREATE TABLE IF NOT EXISTS unanswered(
     question TEXT NOT NULL,
     channel TEXT NOT NULL,
     created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS publish_jobs(
+    job_id TEXT PRIMARY KEY,
+    status TEXT NOT NULL,
+    note TEXT NOT NULL,
+    author TEXT NOT NULL,
+    done INTEGER NOT NULL,
+    total INTEGER NOT NULL,
+    outcome TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
 );
 """
 
@@ -136,6 +148,41 @@ class PostgresServiceStore:
         def select(conn: psycopg.Connection[Any]) -> list[dict[str, Any]]:
             rows = conn.execute(GAPS_QUERY.format(limit="%s"), (limit,)).fetchall()
             return [dict(zip(GAP_KEYS, r[:-1], strict=True)) for r in rows]
+
+        return self._run(select)
+
+    def add_job(self, job_id: str, note: str, author: str) -> None:
+        stamp = now()
+        self._run(
+            lambda conn: conn.execute(
+                f"INSERT INTO publish_jobs({JOB_COLUMNS})"
+                " VALUES (%s, 'running', %s, %s, 0, 0, '{}', %s, %s)",
+                (job_id, note, author, stamp, stamp),
+            )
+        )
+
+    def job_progress(self, job_id: str, done: int, total: int) -> None:
+        self._run(
+            lambda conn: conn.execute(
+                "UPDATE publish_jobs SET done = %s, total = %s, updated_at = %s WHERE job_id = %s",
+                (done, total, now(), job_id),
+            )
+        )
+
+    def finish_job(self, job_id: str, status: str, outcome: dict[str, Any]) -> None:
+        self._run(
+            lambda conn: conn.execute(
+                "UPDATE publish_jobs SET status = %s, outcome = %s, updated_at = %s WHERE job_id = %s",
+                (status, json.dumps(outcome, ensure_ascii=False), now(), job_id),
+            )
+        )
+
+    def job(self, job_id: str) -> dict[str, Any] | None:
+        def select(conn: psycopg.Connection[Any]) -> dict[str, Any] | None:
+            row = conn.execute(
+                f"SELECT {JOB_COLUMNS} FROM publish_jobs WHERE job_id = %s", (job_id,)
+            ).fetchone()
+            return job_row(tuple(row) if row is not None else None)
 
         return self._run(select)
 

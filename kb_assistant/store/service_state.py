@@ -9,6 +9,7 @@ question are seen whichever replica the balancer chose.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from datetime import UTC, datetime
@@ -44,6 +45,17 @@ CREATE TABLE IF NOT EXISTS unanswered(
     channel TEXT NOT NULL,
     created_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS publish_jobs(
+    job_id TEXT PRIMARY KEY,
+    status TEXT NOT NULL,
+    note TEXT NOT NULL,
+    author TEXT NOT NULL,
+    done INTEGER NOT NULL,
+    total INTEGER NOT NULL,
+    outcome TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
 """
 
 # Newest first; within one second, the later row of a table first (the 7th column, dropped).
@@ -54,6 +66,18 @@ GAPS_QUERY = (
     " FROM unanswered ORDER BY 6 DESC, 7 DESC, 1 LIMIT {limit}"
 )
 GAP_KEYS = ("kind", "answer_id", "verdict", "question", "note", "created_at")
+JOB_COLUMNS = "job_id, status, note, author, done, total, outcome, created_at, updated_at"
+
+
+def job_row(row: tuple[Any, ...] | None) -> dict[str, Any] | None:
+    """A publish job as the API shows it: its outcome (release, or the gate's report) inline."""
+    if row is None:
+        return None
+    keys = JOB_COLUMNS.split(", ")
+    job = dict(zip(keys, row, strict=True))
+    outcome = json.loads(job.pop("outcome"))
+    job["progress"] = {"done": job.pop("done"), "total": job.pop("total")}
+    return job | outcome
 
 
 def now() -> str:
@@ -76,6 +100,16 @@ class ServiceStore(Protocol):
     def gaps(self, limit: int = 200) -> list[dict[str, Any]]:
         """Feedback marked wrong or missing, and escalated questions, newest first."""
         ...
+
+    def add_job(self, job_id: str, note: str, author: str) -> None:
+        """A publish job, `running` with no progress yet."""
+        ...
+
+    def job_progress(self, job_id: str, done: int, total: int) -> None: ...
+
+    def finish_job(self, job_id: str, status: str, outcome: dict[str, Any]) -> None: ...
+
+    def job(self, job_id: str) -> dict[str, Any] | None: ...
 
     def close(self) -> None: ...
 
@@ -123,6 +157,33 @@ class SqliteServiceStore:
     def gaps(self, limit: int = 200) -> list[dict[str, Any]]:
         rows = self._conn().execute(GAPS_QUERY.format(limit="?"), (limit,)).fetchall()
         return [dict(zip(GAP_KEYS, r[:-1], strict=True)) for r in rows]
+
+    def add_job(self, job_id: str, note: str, author: str) -> None:
+        stamp = now()
+        self._conn().execute(
+            f"INSERT INTO publish_jobs({JOB_COLUMNS}) VALUES (?, 'running', ?, ?, 0, 0, '{{}}', ?, ?)",
+            (job_id, note, author, stamp, stamp),
+        )
+
+    def job_progress(self, job_id: str, done: int, total: int) -> None:
+        self._conn().execute(
+            "UPDATE publish_jobs SET done = ?, total = ?, updated_at = ? WHERE job_id = ?",
+            (done, total, now(), job_id),
+        )
+
+    def finish_job(self, job_id: str, status: str, outcome: dict[str, Any]) -> None:
+        self._conn().execute(
+            "UPDATE publish_jobs SET status = ?, outcome = ?, updated_at = ? WHERE job_id = ?",
+            (status, json.dumps(outcome, ensure_ascii=False), now(), job_id),
+        )
+
+    def job(self, job_id: str) -> dict[str, Any] | None:
+        row = (
+            self._conn()
+            .execute(f"SELECT {JOB_COLUMNS} FROM publish_jobs WHERE job_id = ?", (job_id,))
+            .fetchone()
+        )
+        return job_row(row)
 
     def close(self) -> None:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)

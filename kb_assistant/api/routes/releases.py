@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 
 from kb_assistant.api.deps import KBDep, require
@@ -43,6 +43,27 @@ async def publish(body: PublishRequest, request: Request, kb: KBDep, role: Train
         lambda: kb.publish(note=body.note, force=body.force, author=_author(request))
     )
     return {"release": result.release_id, "created": result.created}
+
+
+@router.post("/publish/jobs", status_code=status.HTTP_202_ACCEPTED)
+async def start_publish(
+    body: PublishRequest, request: Request, response: Response, role: Trainer
+) -> dict[str, Any]:
+    """Publish in the background (the gate takes a minute or more): 202 and the job to ask after."""
+    jobs = request.app.state.publish_jobs
+    job: dict[str, Any] = await run_in_threadpool(jobs.start, body.note, body.force, _author(request))
+    response.headers["Location"] = f"/v1/publish/jobs/{job['job_id']}"
+    return job
+
+
+@router.get("/publish/jobs/{job_id}")
+async def publish_job(job_id: str, request: Request, role: Trainer) -> dict[str, Any]:
+    """`running` with the gate's progress, then `published` / `unchanged` (release),
+    `refused` (the gate's report), `failed` (why), or `lost` (its replica stopped)."""
+    job: dict[str, Any] | None = await run_in_threadpool(request.app.state.publish_jobs.status, job_id)
+    if job is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no publish job {job_id}")
+    return job
 
 
 @router.post("/rollback")

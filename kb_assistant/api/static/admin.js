@@ -37,6 +37,7 @@
   const VERDICTS = { wrong: "答错了", missing: "没答上", helpful: "有帮助", escalate: "转人工" };
   const KINDS = { feedback: "坐席反馈", escalated: "未能答复" };
 
+  const PUBLISH_POLL_MS = 1000;
   const $ = (id) => document.getElementById(id);
   const keyInput = $("api-key");
 
@@ -273,20 +274,39 @@
     button.disabled = true;
     busy("publish-result", "正在评测草稿并发布，可能需要几分钟…");
     try {
-      const result = await api("POST", "/v1/publish", { note, force });
-      const text = result.created ? `已发布第 ${result.release} 版。` : `草稿没有变化，当前仍是第 ${result.release} 版。`;
-      show("publish-result", el("p", "status ok", text));
+      showJob(await followJob(await api("POST", "/v1/publish/jobs", { note, force })));
     } catch (err) {
-      const gate = err.status === 409 && err.body && err.body.gate;
-      if (gate) {
-        show("publish-result", el("p", "error", `评测未通过，未发布：${err.message}`), ...gateReport(gate));
-      } else {
-        fail("publish-result", err);
-      }
+      fail("publish-result", err);
     } finally {
       button.disabled = false;
     }
   });
+
+  // The gate asks every question of eval/ of both versions: the job runs on the server and
+  // the page asks how far it is every second.
+  async function followJob(job) {
+    while (job.status === "running") {
+      const { done, total } = job.progress;
+      busy("publish-result", total ? `正在评测草稿：已答 ${done} / ${total} 题…` : "正在评测草稿并发布…");
+      await new Promise((resolve) => setTimeout(resolve, PUBLISH_POLL_MS));
+      job = await api("GET", `/v1/publish/jobs/${encodeURIComponent(job.job_id)}`);
+    }
+    return job;
+  }
+
+  function showJob(job) {
+    if (job.status === "published") {
+      show("publish-result", el("p", "status ok", `已发布第 ${job.release} 版。`));
+    } else if (job.status === "unchanged") {
+      show("publish-result", el("p", "status ok", `草稿没有变化，当前仍是第 ${job.release} 版。`));
+    } else if (job.status === "refused") {
+      show("publish-result", el("p", "error", `评测未通过，未发布：${job.detail}`), ...gateReport(job.gate));
+    } else if (job.status === "lost") {
+      show("publish-result", el("p", "error", "发布任务中断（运行它的服务已停止）：请在版本列表里查看是否已发布，需要时重新发布。"));
+    } else {
+      show("publish-result", el("p", "error", `发布失败：${job.detail || job.status}`));
+    }
+  }
 
   $("rollback-form").addEventListener("submit", async (event) => {
     event.preventDefault();

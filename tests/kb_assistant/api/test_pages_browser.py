@@ -319,7 +319,7 @@ def test_admin_diff_marks_old_and_new_text(open_page: OpenPage):
     expect(page.locator("#diff-result")).to_contain_text("WD-SYB-001")
 
 
-def test_admin_publish_refused_shows_gate_details(open_page: OpenPage):
+def test_admin_publish_follows_the_job_and_shows_the_refusal_with_gate_details(open_page: OpenPage):
     gate = {
         "live_release": 1,
         "sets": ["eval/answers_wording.jsonl"],
@@ -339,12 +339,17 @@ def test_admin_publish_refused_shows_gate_details(open_page: OpenPage):
         "passed": False,
     }
     page = open_page("/admin#publish", storage={"kb.admin.apiKey": TRAINER_KEY})
-    page.route("**/v1/publish", fulfill_json(409, {"detail": "the eval gate refused", "gate": gate}))
+    job = {"job_id": "j1", "status": "running", "note": "产假调整", "author": "api:trainer"}
+    job |= {"created_at": "2026-12-02T06:00:00+00:00", "updated_at": "2026-12-02T06:00:01+00:00"}
+    page.route("**/v1/publish/jobs", fulfill_json(202, job | {"progress": {"done": 3, "total": 10}}))
+    refused = job | {"status": "refused", "progress": {"done": 10, "total": 10}, "gate": gate}
+    page.route("**/v1/publish/jobs/j1", fulfill_json(200, refused | {"detail": "the eval gate refused"}))
     page.on("dialog", lambda dialog: dialog.accept())
     page.fill("#publish-note", "产假调整")
     page.click("#publish-button")
     result = page.locator("#publish-result")
-    expect(result.locator(".error").first).to_contain_text("the eval gate refused")
+    expect(result).to_contain_text("正在评测草稿：已答 3 / 10 题")
+    expect(result.locator(".error").first).to_contain_text("评测未通过，未发布：the eval gate refused")
     expect(result.locator("table").first).to_contain_text("答复方式准确率")
     expect(result).to_contain_text("mode_accuracy 0.950 → 0.800")
     expect(result).to_contain_text("mode extractive (expected wording)")

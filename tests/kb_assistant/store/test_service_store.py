@@ -145,3 +145,19 @@ def test_open_service_store_unknown_scheme_names_the_valid_ones_without_the_pass
         "KB_SERVICE_URL 'mysql://kb:***@db/kb' is not one of: sqlite:///PATH, postgresql://… "
         "(empty: KB_DIR/service.sqlite3)"
     )
+
+
+def test_service_store_publish_job_runs_then_finishes(store: ServiceStore):
+    assert store.job("j1") is None
+    store.add_job("j1", "产假调整", "api:T01")
+    running = store.job("j1")
+    assert running is not None
+    assert (running["status"], running["note"], running["author"]) == ("running", "产假调整", "api:T01")
+    assert running["progress"] == {"done": 0, "total": 0}
+    store.job_progress("j1", 3, 10)
+    assert (store.job("j1") or {})["progress"] == {"done": 3, "total": 10}
+    gate = {"drops": ["口径命中率"]}
+    store.finish_job("j1", "refused", {"detail": "publish refused", "gate": gate})
+    done = store.job("j1") or {}
+    assert (done["status"], done["detail"], done["gate"]) == ("refused", "publish refused", gate)
+    assert done["updated_at"] >= done["created_at"]
