@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 from kb_assistant.errors import ConfigError, StoreError
 from kb_assistant.store.service_state import GAP_KEYS, GAPS_QUERY, JOB_COLUMNS, job_row, now
+from kb_assistant.store.service_state import SCHEMA as SQLITE_SCHEMA
 
 try:
     import psycopg
@@ -29,41 +30,8 @@ except ImportError as exc:  # pragma: no cover - the extra is part of the dev in
 
 __all__ = ["PostgresServiceStore"]
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS feedback(
-    id BIGSERIAL PRIMARY KEY,
-    answer_id TEXT NOT NULL,
-    verdict TEXT NOT NULL,
-    question TEXT NOT NULL,
-    comment TEXT NOT NULL,
-    role TEXT NOT NULL,
-    created_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS acks(
-    notice_id TEXT NOT NULL,
-    agent TEXT NOT NULL,
-    acked_at TEXT NOT NULL,
-    PRIMARY KEY(notice_id, agent)
-);
-CREATE TABLE IF NOT EXISTS unanswered(
-    id BIGSERIAL PRIMARY KEY,
-    answer_id TEXT NOT NULL,
-    question TEXT NOT NULL,
-    channel TEXT NOT NULL,
-    created_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS publish_jobs(
-    job_id TEXT PRIMARY KEY,
-    status TEXT NOT NULL,
-    note TEXT NOT NULL,
-    author TEXT NOT NULL,
-    done INTEGER NOT NULL,
-    total INTEGER NOT NULL,
-    outcome TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL
-);
-"""
+# The SQLite store's tables; PostgreSQL numbers rows with a sequence.
+SCHEMA = SQLITE_SCHEMA.replace("INTEGER PRIMARY KEY AUTOINCREMENT", "BIGSERIAL PRIMARY KEY")
 
 T = TypeVar("T")
 _SCHEMA_LOCK = 7_333_120_001  # advisory lock: replicas starting together create the tables once
