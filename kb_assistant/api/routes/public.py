@@ -17,7 +17,7 @@ router = APIRouter(prefix="/v1/public", tags=["public"])
 @router.post("/ask", response_model=PublicAnswerOut)
 async def public_ask(request: Request, body: PublicAskRequest, kb: KBDep) -> PublicAnswerOut:
     """Today's published, in-force content in the public wording; no release or as-of choice."""
-    request.app.state.limiter.check(request)
+    await run_in_threadpool(request.app.state.limiter.check, request)
     answer = await run_in_threadpool(kb.ask, body.question, None, None, None, "public")
     await record_answer(request, answer, channel="public")
     citations = [

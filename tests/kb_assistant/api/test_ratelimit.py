@@ -84,3 +84,13 @@ def test_rate_limit_storage_must_be_one_limits_knows():
         ConfigError, match=r"^KB_PUBLIC_RATE_STORAGE 'mysql://db': .*\(valid: memory://, redis://"
     ):
         PublicLimiter("20/minute", "mysql://db")
+
+
+def test_rate_limit_storage_unreachable_lets_the_public_ask_and_logs(
+    corpus_kb: KB, caplog: pytest.LogCaptureFixture
+):
+    client = TestClient(
+        make_app(corpus_kb, public_rate="1/minute", public_rate_storage="redis://127.0.0.1:1")
+    )
+    assert codes([(client, "10.0.0.1"), (client, "10.0.0.1")]) == [200, 200]
+    assert "public rate limit not applied, its storage is unreachable: " in caplog.text
