@@ -80,7 +80,8 @@ def _progress(enabled: bool) -> Iterator[ProgressCallback | None]:
 
         def update(stage: str, done: int, total: int) -> None:
             if stage not in tasks:
-                label = {"parse": "reading files", "embed": "embedding chunks"}.get(stage, stage)
+                labels = {"parse": "reading files", "embed": "embedding chunks", "gate": "eval gate: answers"}
+                label = labels.get(stage, stage)
                 tasks[stage] = bar.add_task(label, total=total)
             bar.update(tasks[stage], completed=done, total=total)
 
@@ -138,8 +139,9 @@ def publish(
 ) -> None:
     """Make the draft live as a new, numbered release (after the eval gate)."""
     try:
-        with _edge():
-            result = _open(kb).publish(note=note, force=force, extra_sets=eval_sets or [])
+        with _edge(), _progress(enabled=not as_json and err.is_terminal) as progress:
+            gate = (lambda done, total: progress("gate", done, total)) if progress else None
+            result = _open(kb).publish(note=note, force=force, extra_sets=eval_sets or [], progress=gate)
     except GateError as exc:
         _print_gate(exc, as_json)
         raise typer.Exit(EXIT_GATE) from None
