@@ -201,8 +201,7 @@ class KB:
         which needs a note saying why. Each release records change notices from its diff.
         `progress(done, total)` follows the gate's questions.
         """
-        if force and not note.strip():
-            raise InputError("--force needs --note saying why the release may score worse")
+        self.check_publish_note(note, force)
         publisher = self._publisher()
         latest = self.catalog.latest_release_id()
         if latest is not None and not (self.catalog.draft_ids() - publisher.live_ids()):
@@ -216,6 +215,12 @@ class KB:
         if result.created:
             self._record_notices(old, latest, result.release_id)
         return result
+
+    @staticmethod
+    def check_publish_note(note: str, force: bool) -> None:
+        """A forced publish keeps its reason in the history: refuse one without a note."""
+        if force and not note.strip():
+            raise InputError("--force needs --note saying why the release may score worse")
 
     def _record_notices(self, old: dict[str, tuple[date, date]], base: int | None, release_id: int) -> None:
         """Notices tell agents what changed; the first release changes nothing they knew."""

@@ -17,15 +17,14 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from kb_assistant.errors import GateError, InputError, KBError, PublishRunningError
+from kb_assistant.errors import GateError, KBError, PublishRunningError
 from kb_assistant.kb import KB
 from kb_assistant.store.service_state import ServiceStore
 
-__all__ = ["JOB_STATUSES", "STALE_AFTER", "PublishJobs"]
+__all__ = ["STALE_AFTER", "PublishJobs"]
 
 log = logging.getLogger(__name__)
 
-JOB_STATUSES = ("running", "published", "unchanged", "refused", "failed", "lost")
 STALE_AFTER = timedelta(minutes=10)
 _REPORT_EVERY = 1.0  # seconds between progress writes
 
@@ -39,8 +38,7 @@ class PublishJobs:
 
     def start(self, note: str, force: bool, author: str) -> dict[str, Any]:
         """Record a job and run it in a thread; its first state (`running`)."""
-        if force and not note.strip():
-            raise InputError("--force needs --note saying why the release may score worse")
+        self.kb.check_publish_note(note, force)  # before the 202: the trainer sees it at once
         with self._lock:
             if self._running is not None:
                 raise PublishRunningError(self._running)
