@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kb_assistant.evaluation.answers import ANSWER_METRICS, evaluate_answers, is_answer_set, load_answer_set
+from kb_assistant.evaluation.answers import ANSWER_METRICS, evaluate_answers, is_answer_set
 
 if TYPE_CHECKING:
     from kb_assistant.kb import KB
@@ -59,15 +59,15 @@ class PublishGate:
         answer_sets = [p for p in self.sets if is_answer_set(p)]
         search_sets = [p for p in self.sets if p not in answer_sets]
         if answer_sets:
-            count = sum(len(load_answer_set(p)) for p in answer_sets)
 
-            def step(offset: int) -> Callable[[str, int, int], None] | None:
+            def step(second: bool) -> Callable[[str, int, int], None] | None:
+                """Both releases are asked the same `total` questions: one count of 2 × total."""
                 if progress is None:
                     return None
-                return lambda _stage, done, _total: progress(offset + done, 2 * count)
+                return lambda _stage, done, total: progress(total * second + done, 2 * total)
 
-            before = evaluate_answers(self.kb, answer_sets, release=live, progress=step(0))
-            after = evaluate_answers(self.kb, answer_sets, release="draft", progress=step(count))
+            before = evaluate_answers(self.kb, answer_sets, release=live, progress=step(False))
+            after = evaluate_answers(self.kb, answer_sets, release="draft", progress=step(True))
             for name in ANSWER_METRICS:
                 report.live[name], report.draft[name] = before.overall.get(name), after.overall.get(name)
             failed_before = {(f["file"], f["id"]) for f in before.failures}
