@@ -59,7 +59,8 @@ ANSWER_SETS := $(wildcard eval/answers_*.jsonl)
 # (eval/README.md); the newest unseen one gives the figure to plan with.
 HOLDOUT_SETS := eval/holdout_answers.jsonl eval/holdout2_answers.jsonl eval/holdout3_answers.jsonl \
 	eval/holdout4_answers.jsonl eval/holdout5_answers.jsonl eval/holdout6_answers.jsonl \
-	eval/holdout7_answers.jsonl eval/holdout8_answers.jsonl eval/holdout9_answers.jsonl
+	eval/holdout7_answers.jsonl eval/holdout8_answers.jsonl eval/holdout9_answers.jsonl \
+	eval/holdout10_answers.jsonl
 
 $(ANSWERS_KB)/catalog.sqlite3:
 	@test -d $(BENCH_KB) || $(MAKE) bench-ingest

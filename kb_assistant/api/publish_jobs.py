@@ -4,8 +4,10 @@ release and draft), a minute or more, longer than a proxy lets a request wait.
 `POST /v1/publish/jobs` starts a job and answers 202 at once; the trainer's page asks
 `GET /v1/publish/jobs/{id}` how far the gate is and what came of it. Jobs are rows of the
 service store, so behind a balancer any replica answers for a job another one runs. One
-job runs at a time per replica; a job whose replica stopped keeps its last progress and is
-reported `lost` once it has not moved for `STALE_AFTER`.
+job runs at a time across every replica and worker sharing the store (the synchronous
+`POST /v1/publish` takes the same slot): the store claims it atomically. A job whose
+replica stopped keeps its last progress, is reported `lost` once it has not moved for
+`STALE_AFTER`, and no longer holds the slot.
 """
 
 from __future__ import annotations
@@ -14,11 +16,13 @@ import logging
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from kb_assistant.errors import GateError, KBError, PublishRunningError
 from kb_assistant.kb import KB
+from kb_assistant.store.publisher import PublishResult
 from kb_assistant.store.service_state import ServiceStore
 
 __all__ = ["STALE_AFTER", "PublishJobs"]
@@ -33,21 +37,27 @@ class PublishJobs:
     def __init__(self, kb: KB, store: ServiceStore) -> None:
         self.kb = kb
         self.store = store
-        self._lock = threading.Lock()
-        self._running: str | None = None
 
     def start(self, note: str, force: bool, author: str) -> dict[str, Any]:
         """Record a job and run it in a thread; its first state (`running`)."""
-        self.kb.check_publish_note(note, force)  # before the 202: the trainer sees it at once
-        with self._lock:
-            if self._running is not None:
-                raise PublishRunningError(self._running)
-            job_id = uuid.uuid4().hex[:16]
-            self.store.add_job(job_id, note, author)
-            self._running = job_id
+        job_id = self._claim(note, force, author)
         thread = threading.Thread(target=self._run, args=(job_id, note, force, author), daemon=True)
         thread.start()
         return self.status(job_id) or {}
+
+    def run(self, note: str, force: bool, author: str) -> PublishResult:
+        """Publish in the caller's thread, holding the same slot as a background job."""
+        job_id = self._claim(note, force, author)
+        return self._publish(job_id, note, force, author, progress=None)
+
+    def _claim(self, note: str, force: bool, author: str) -> str:
+        self.kb.check_publish_note(note, force)  # before the 202: the trainer sees it at once
+        job_id = uuid.uuid4().hex[:16]
+        live_since = (datetime.now(UTC) - STALE_AFTER).replace(microsecond=0).isoformat()
+        running = self.store.claim_job(job_id, note, author, live_since)
+        if running is not None:
+            raise PublishRunningError(running)
+        return job_id
 
     def status(self, job_id: str) -> dict[str, Any] | None:
         job = self.store.job(job_id)
@@ -67,19 +77,30 @@ class PublishJobs:
                 self.store.job_progress(job_id, done, total)
 
         try:
-            result = self.kb.publish(note=note, force=force, author=author, progress=progress)
-            status = "published" if result.created else "unchanged"
-            self.store.finish_job(job_id, status, {"release": result.release_id, "created": result.created})
-        except GateError as exc:
-            self.store.finish_job(job_id, "refused", {"detail": str(exc), "gate": exc.report.to_dict()})
-        except KBError as exc:
-            self.store.finish_job(job_id, "failed", {"detail": str(exc)})
+            self._publish(job_id, note, force, author, progress)
+        except KBError:
+            pass  # recorded as the job's outcome
         except Exception:
             log.exception("publish job %s failed", job_id)
+
+    def _publish(
+        self, job_id: str, note: str, force: bool, author: str, progress: Callable[[int, int], None] | None
+    ) -> PublishResult:
+        """Publish and record the outcome on the job; errors are recorded, then raised."""
+        try:
+            result = self.kb.publish(note=note, force=force, author=author, progress=progress)
+        except GateError as exc:
+            self.store.finish_job(job_id, "refused", {"detail": str(exc), "gate": exc.report.to_dict()})
+            raise
+        except KBError as exc:
+            self.store.finish_job(job_id, "failed", {"detail": str(exc)})
+            raise
+        except BaseException:
             self.store.finish_job(job_id, "failed", {"detail": "internal error: see the service log"})
-        finally:
-            with self._lock:
-                self._running = None
+            raise
+        status = "published" if result.created else "unchanged"
+        self.store.finish_job(job_id, status, {"release": result.release_id, "created": result.created})
+        return result
 
 
 def _age(stamp: str) -> timedelta:

@@ -18,7 +18,15 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from kb_assistant.errors import ConfigError, StoreError
-from kb_assistant.store.service_state import GAP_KEYS, GAPS_QUERY, JOB_COLUMNS, job_row, now
+from kb_assistant.store.service_state import (
+    GAP_KEYS,
+    GAPS_QUERY,
+    JOB_COLUMNS,
+    NEW_JOB_SQL,
+    RUNNING_JOB_QUERY,
+    job_row,
+    now,
+)
 from kb_assistant.store.service_state import SCHEMA as SQLITE_SCHEMA
 
 try:
@@ -35,6 +43,7 @@ SCHEMA = SQLITE_SCHEMA.replace("INTEGER PRIMARY KEY AUTOINCREMENT", "BIGSERIAL P
 
 T = TypeVar("T")
 _SCHEMA_LOCK = 7_333_120_001  # advisory lock: replicas starting together create the tables once
+_JOB_LOCK = 7_333_120_002  # advisory lock: one publish job claimed at a time across replicas
 
 
 class PostgresServiceStore:
@@ -119,15 +128,18 @@ class PostgresServiceStore:
 
         return self._run(select)
 
-    def add_job(self, job_id: str, note: str, author: str) -> None:
-        stamp = now()
-        self._run(
-            lambda conn: conn.execute(
-                f"INSERT INTO publish_jobs({JOB_COLUMNS})"
-                " VALUES (%s, 'running', %s, %s, 0, 0, '{}', %s, %s)",
-                (job_id, note, author, stamp, stamp),
-            )
-        )
+    def claim_job(self, job_id: str, note: str, author: str, live_since: str) -> str | None:
+        def claim(conn: psycopg.Connection[Any]) -> str | None:
+            with conn.transaction():
+                conn.execute("SELECT pg_advisory_xact_lock(%s)", (_JOB_LOCK,))
+                row = conn.execute(RUNNING_JOB_QUERY, (live_since,)).fetchone()
+                if row is not None:
+                    return str(row[0])
+                stamp = now()
+                conn.execute(NEW_JOB_SQL, (job_id, note, author, stamp, stamp))
+                return None
+
+        return self._run(claim)
 
     def job_progress(self, job_id: str, done: int, total: int) -> None:
         self._run(

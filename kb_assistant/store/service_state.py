@@ -67,6 +67,12 @@ GAPS_QUERY = (
 )
 GAP_KEYS = ("kind", "answer_id", "verdict", "question", "note", "created_at")
 JOB_COLUMNS = "job_id, status, note, author, done, total, outcome, created_at, updated_at"
+# Placeholders as PostgreSQL writes them; the SQLite store swaps in "?".
+NEW_JOB_SQL = f"INSERT INTO publish_jobs({JOB_COLUMNS}) VALUES (%s, 'running', %s, %s, 0, 0, '{{}}', %s, %s)"
+RUNNING_JOB_QUERY = (
+    "SELECT job_id FROM publish_jobs WHERE status = 'running' AND updated_at >= %s"
+    " ORDER BY created_at LIMIT 1"
+)
 
 
 def job_row(row: tuple[Any, ...] | None) -> dict[str, Any] | None:
@@ -101,8 +107,10 @@ class ServiceStore(Protocol):
         """Feedback marked wrong or missing, and escalated questions, newest first."""
         ...
 
-    def add_job(self, job_id: str, note: str, author: str) -> None:
-        """A publish job, `running` with no progress yet."""
+    def claim_job(self, job_id: str, note: str, author: str, live_since: str) -> str | None:
+        """Record a publish job, `running` with no progress yet, unless another job is running
+        and reported since `live_since` (an ISO time): then that job's id, and nothing recorded.
+        Atomic across every process sharing the store, so two replicas never publish at once."""
         ...
 
     def job_progress(self, job_id: str, done: int, total: int) -> None: ...
@@ -158,12 +166,19 @@ class SqliteServiceStore:
         rows = self._conn().execute(GAPS_QUERY.format(limit="?"), (limit,)).fetchall()
         return [dict(zip(GAP_KEYS, r[:-1], strict=True)) for r in rows]
 
-    def add_job(self, job_id: str, note: str, author: str) -> None:
-        stamp = now()
-        self._conn().execute(
-            f"INSERT INTO publish_jobs({JOB_COLUMNS}) VALUES (?, 'running', ?, ?, 0, 0, '{{}}', ?, ?)",
-            (job_id, note, author, stamp, stamp),
-        )
+    def claim_job(self, job_id: str, note: str, author: str, live_since: str) -> str | None:
+        conn = self._conn()
+        conn.execute("BEGIN IMMEDIATE")  # the write lock first: no other claim reads in between
+        try:
+            row = conn.execute(RUNNING_JOB_QUERY.replace("%s", "?"), (live_since,)).fetchone()
+            if row is None:
+                stamp = now()
+                conn.execute(NEW_JOB_SQL.replace("%s", "?"), (job_id, note, author, stamp, stamp))
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+        return None if row is None else str(row[0])
 
     def job_progress(self, job_id: str, done: int, total: int) -> None:
         self._conn().execute(

@@ -38,10 +38,10 @@ async def diff(
 
 
 @router.post("/publish")
-async def publish(body: PublishRequest, request: Request, kb: KBDep, role: Trainer) -> dict[str, Any]:
-    result = await run_in_threadpool(
-        lambda: kb.publish(note=body.note, force=body.force, author=_author(request))
-    )
+async def publish(body: PublishRequest, request: Request, role: Trainer) -> dict[str, Any]:
+    """Publish and wait for the gate (scripts); the page uses /publish/jobs. Both take one slot."""
+    jobs = request.app.state.publish_jobs
+    result = await run_in_threadpool(jobs.run, body.note, body.force, _author(request))
     return {"release": result.release_id, "created": result.created}
 
 

