@@ -134,7 +134,8 @@ class PostgresServiceStore:
                 conn.execute("SELECT pg_advisory_xact_lock(%s)", (_JOB_LOCK,))
                 row = conn.execute(RUNNING_JOB_QUERY, (live_since,)).fetchone()
                 if row is not None:
-                    return str(row[0])
+                    # our own row: the first try committed before its connection dropped
+                    return None if row[0] == job_id else str(row[0])
                 stamp = now()
                 conn.execute(NEW_JOB_SQL, (job_id, note, author, stamp, stamp))
                 return None
