@@ -1,7 +1,8 @@
 """`kb`: parse arguments, call `KB`, format the result. Nothing else lives here.
 
 Exit codes: 0 done; 1 some input files failed (the good ones were ingested);
-2 bad usage or input; 3 the store cannot serve the request (e.g. nothing published).
+2 bad usage or input; 3 the store cannot serve the request (e.g. nothing published);
+4 the publish gate refused the draft; 5 another publish is running (retry when it ends).
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from kb_assistant.errors import GateError, InputError, KBError, StoreError
+from kb_assistant.errors import GateError, InputError, KBError, PublishRunningError, StoreError
 from kb_assistant.kb import KB
+from kb_assistant.publish_jobs import open_publish_jobs
 from kb_assistant.store.ingestor import ProgressCallback
 
 __all__ = ["app", "main"]
@@ -41,6 +43,7 @@ EXIT_FILES_FAILED = 1
 EXIT_INPUT = 2
 EXIT_STORE = 3
 EXIT_GATE = 4
+EXIT_BUSY = 5
 
 
 def _open(kb_dir: Path | None) -> KB:
@@ -59,6 +62,9 @@ def _edge() -> Iterator[None]:
     except InputError as exc:
         err.print(f"error: {exc}")
         raise typer.Exit(EXIT_INPUT) from None
+    except PublishRunningError as exc:
+        err.print(f"error: {exc}")
+        raise typer.Exit(EXIT_BUSY) from None
     except StoreError as exc:
         err.print(f"error: {exc}")
         raise typer.Exit(EXIT_STORE) from None
@@ -101,7 +107,11 @@ def ingest(
         with _edge():
             store = _open(kb)
             with _progress(enabled=not as_json and err.is_terminal) as progress:
-                report = store.ingest(paths, publish=publish, note=note, progress=progress)
+                report = store.ingest(paths, progress=progress)
+                if publish:
+                    gate = (lambda done, total: progress("gate", done, total)) if progress else None
+                    with open_publish_jobs(store) as jobs:
+                        report.release = jobs.run(note, False, None, gate).release_id
     except GateError as exc:  # ingested into the draft, but the publish was refused
         _print_gate(exc, as_json)
         raise typer.Exit(EXIT_GATE) from None
@@ -141,7 +151,8 @@ def publish(
     try:
         with _edge(), _progress(enabled=not as_json and err.is_terminal) as progress:
             gate = (lambda done, total: progress("gate", done, total)) if progress else None
-            result = _open(kb).publish(note=note, force=force, extra_sets=eval_sets or [], progress=gate)
+            with open_publish_jobs(_open(kb)) as jobs:
+                result = jobs.run(note, force, None, gate, eval_sets or [])
     except GateError as exc:
         _print_gate(exc, as_json)
         raise typer.Exit(EXIT_GATE) from None

@@ -13,7 +13,7 @@ prints or exits. The tree::
      │    ├── NoReleaseError    nothing has been published yet
      │    └── UnknownReleaseError
      ├── GateError              publish refused: the draft scores worse than the live release
-     └── PublishRunningError    a publish job is already running on this replica
+     └── PublishRunningError    another publish holds the slot (any replica or `kb publish`)
 """
 
 from __future__ import annotations

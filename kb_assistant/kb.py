@@ -80,7 +80,7 @@ DRAFT = "draft"
 WARM_QUESTION = "女职工产假有多少天"
 
 
-def _author(given: str | None) -> str:
+def author_name(given: str | None) -> str:
     """Who publishes, for the release history: given, else $KB_AUTHOR, else the login name."""
     return given or os.environ.get("KB_AUTHOR") or getpass.getuser()
 
@@ -211,7 +211,7 @@ class KB:
             if report is not None and not report.passed:
                 raise GateError(report)
         old = self.catalog.release_windows(latest) if latest is not None else {}
-        result = publisher.publish(author=_author(author), note=note)
+        result = publisher.publish(author=author_name(author), note=note)
         if result.created:
             self._record_notices(old, latest, result.release_id)
         return result
@@ -263,7 +263,7 @@ class KB:
         old = self._windows(latest)
         self._windows(release)
         note = note or f"rollback to release {release}"
-        result = self._publisher().republish(release, _author(author), note)
+        result = self._publisher().republish(release, author_name(author), note)
         self._record_notices(old, latest, result.release_id)
         return result
 

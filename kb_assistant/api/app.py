@@ -17,7 +17,6 @@ from fastapi.staticfiles import StaticFiles
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from kb_assistant.api.metrics import Metrics
-from kb_assistant.api.publish_jobs import PublishJobs
 from kb_assistant.api.ratelimit import PublicLimiter
 from kb_assistant.api.routes import agents, documents, evaluation, health, public, query, releases
 from kb_assistant.api.security import ApiKeys
@@ -33,6 +32,7 @@ from kb_assistant.errors import (
     UnknownReleaseError,
 )
 from kb_assistant.kb import KB
+from kb_assistant.publish_jobs import PublishJobs
 from kb_assistant.store.service_state import open_service_store
 
 log = logging.getLogger(__name__)

@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kb_assistant.cli import app
+from kb_assistant.store.service_state import SqliteServiceStore
 from tests.kb_assistant.contract import ANSWER_KEYS, HIT_FIELDS
 
 OLD_POLICY = """---
@@ -370,3 +371,33 @@ def test_cli_publish_gate_runs_a_set_the_trainer_names(runner, kb_dir, tmp_path)
     refused = run(runner, kb_dir, "publish", "--eval", str(named), "--json")
     assert refused.exit_code == 4
     assert json.loads(refused.stdout)["gate"]["regressed"][0]["id"] == "m1"
+
+
+def test_cli_publish_while_another_publish_runs_exits_5(runner, kb_dir, tmp_path):
+    """The command line takes the slot `kb serve` publishes in (KB_DIR/service.sqlite3)."""
+    write(tmp_path / "v1" / "old.md", OLD_POLICY)
+    run(runner, kb_dir, "ingest", str(tmp_path / "v1"))
+    store = SqliteServiceStore(kb_dir / "service.sqlite3")
+    assert store.claim_job("job-of-a-replica", "", "trainer", "2000-01-01T00:00:00+00:00") is None
+    busy = "error: publish job job-of-a-replica is still running: wait for it, then publish again"
+    publish = run(runner, kb_dir, "publish", "--note", "first")
+    assert publish.exit_code == 5 and busy in publish.stderr
+    ingest = run(runner, kb_dir, "ingest", str(tmp_path / "v1"), "--publish")
+    assert ingest.exit_code == 5 and busy in ingest.stderr
+    assert json.loads(run(runner, kb_dir, "releases", "--json").stdout) == []
+    store.finish_job("job-of-a-replica", "published", {})
+    assert run(runner, kb_dir, "publish", "--note", "first").exit_code == 0
+
+
+def test_cli_publish_is_recorded_as_a_job_with_its_author(runner, kb_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("KB_AUTHOR", "李培训")
+    write(tmp_path / "v1" / "old.md", OLD_POLICY)
+    assert run(runner, kb_dir, "ingest", str(tmp_path / "v1"), "--publish", "--note", "首发").exit_code == 0
+    rows = (
+        SqliteServiceStore(kb_dir / "service.sqlite3")
+        ._conn()
+        .execute("SELECT status, author, note, outcome FROM publish_jobs")
+    )
+    outcome = '{"release": 1, "created": true}'
+    assert [tuple(row) for row in rows] == [("published", "李培训", "首发", outcome)]
+    assert json.loads(run(runner, kb_dir, "releases", "--json").stdout)[0]["author"] == "李培训"

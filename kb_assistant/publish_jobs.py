@@ -1,11 +1,14 @@
-"""Publishing in the background: the eval gate asks every question of `eval/` twice (live
-release and draft), a minute or more, longer than a proxy lets a request wait.
+"""One publish at a time: the eval gate asks every question of `eval/` twice (live release
+and draft), a minute or more, and two publishes racing would each gate against a release
+the other is replacing.
 
-`POST /v1/publish/jobs` starts a job and answers 202 at once; the trainer's page asks
-`GET /v1/publish/jobs/{id}` how far the gate is and what came of it. Jobs are rows of the
-service store, so behind a balancer any replica answers for a job another one runs. One
-job runs at a time across every replica and worker sharing the store (the synchronous
-`POST /v1/publish` takes the same slot): the store claims it atomically. A job whose
+`POST /v1/publish/jobs` starts a job in the background and answers 202 at once (longer
+than a proxy lets a request wait); the trainer's page asks `GET /v1/publish/jobs/{id}` how
+far the gate is and what came of it. `POST /v1/publish`, `kb publish` and
+`kb ingest --publish` run a job in the caller's thread. Jobs are rows of the service
+store, so behind a balancer any replica answers for a job another one runs, and one job
+runs at a time across every replica, worker and command line sharing the store: the store
+claims the slot atomically. A job whose
 replica stopped keeps its last progress, is reported `lost` once it has not moved for
 `STALE_AFTER`, and no longer holds the slot.
 """
@@ -16,16 +19,18 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from kb_assistant.errors import GateError, KBError, PublishRunningError
-from kb_assistant.kb import KB
+from kb_assistant.kb import KB, author_name
 from kb_assistant.store.publisher import PublishResult
-from kb_assistant.store.service_state import ServiceStore
+from kb_assistant.store.service_state import ServiceStore, open_service_store
 
-__all__ = ["STALE_AFTER", "PublishJobs"]
+__all__ = ["STALE_AFTER", "PublishJobs", "open_publish_jobs"]
 
 log = logging.getLogger(__name__)
 
@@ -45,10 +50,19 @@ class PublishJobs:
         thread.start()
         return self.status(job_id) or {}
 
-    def run(self, note: str, force: bool, author: str) -> PublishResult:
-        """Publish in the caller's thread, holding the same slot as a background job."""
+    def run(
+        self,
+        note: str,
+        force: bool,
+        author: str | None,
+        progress: Callable[[int, int], None] | None = None,
+        extra_sets: Iterable[Path] = (),
+    ) -> PublishResult:
+        """Publish in the caller's thread, holding the same slot as a background job
+        (`author` None: $KB_AUTHOR, else the login name, as `KB.publish` records it)."""
+        author = author_name(author)
         job_id = self._claim(note, force, author)
-        return self._publish(job_id, note, force, author, progress=None)
+        return self._publish(job_id, note, force, author, self._recorder(job_id, progress), tuple(extra_sets))
 
     def _claim(self, note: str, force: bool, author: str) -> str:
         self.kb.check_publish_note(note, force)  # before the 202: the trainer sees it at once
@@ -68,6 +82,16 @@ class PublishJobs:
         return job
 
     def _run(self, job_id: str, note: str, force: bool, author: str) -> None:
+        try:
+            self._publish(job_id, note, force, author, self._recorder(job_id, None))
+        except KBError:
+            pass  # recorded as the job's outcome
+        except Exception:
+            log.exception("publish job %s failed", job_id)
+
+    def _recorder(self, job_id: str, then: Callable[[int, int], None] | None) -> Callable[[int, int], None]:
+        """The gate's progress, written to the job (at most once a second) so that a long
+        gate is not taken for a dead one, and passed on to the caller's bar."""
         last = 0.0
 
         def progress(done: int, total: int) -> None:
@@ -75,20 +99,25 @@ class PublishJobs:
             if time.monotonic() - last >= _REPORT_EVERY or done == total:
                 last = time.monotonic()
                 self.store.job_progress(job_id, done, total)
+            if then is not None:
+                then(done, total)
 
-        try:
-            self._publish(job_id, note, force, author, progress)
-        except KBError:
-            pass  # recorded as the job's outcome
-        except Exception:
-            log.exception("publish job %s failed", job_id)
+        return progress
 
     def _publish(
-        self, job_id: str, note: str, force: bool, author: str, progress: Callable[[int, int], None] | None
+        self,
+        job_id: str,
+        note: str,
+        force: bool,
+        author: str,
+        progress: Callable[[int, int], None] | None,
+        extra_sets: tuple[Path, ...] = (),
     ) -> PublishResult:
         """Publish and record the outcome on the job; errors are recorded, then raised."""
         try:
-            result = self.kb.publish(note=note, force=force, author=author, progress=progress)
+            result = self.kb.publish(
+                note=note, force=force, author=author, extra_sets=extra_sets, progress=progress
+            )
         except GateError as exc:
             self.store.finish_job(job_id, "refused", {"detail": str(exc), "gate": exc.report.to_dict()})
             raise
@@ -105,3 +134,15 @@ class PublishJobs:
 
 def _age(stamp: str) -> timedelta:
     return datetime.now(UTC) - datetime.fromisoformat(stamp)
+
+
+@contextmanager
+def open_publish_jobs(kb: KB) -> Iterator[PublishJobs]:
+    """Jobs on the store `kb serve` uses for this KB (`KB_SERVICE_URL`, else
+    `KB_DIR/service.sqlite3`), so that a publish from the command line takes the same slot."""
+    kb.kb_dir.mkdir(parents=True, exist_ok=True)
+    store = open_service_store(kb.settings.service_url, kb.kb_dir)
+    try:
+        yield PublishJobs(kb, store)
+    finally:
+        store.close()
