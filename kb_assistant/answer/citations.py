@@ -13,14 +13,14 @@ from datetime import date
 
 from ingest.metadata import canonical_title
 from ingest.wording import WordingCitation
-from kb_assistant.answer.extractive import is_table_row
+from kb_assistant.answer.extractive import NOTE_TEXT, is_table_row
 from kb_assistant.model import Hit
 from kb_assistant.retrieve.search import to_hit
 from kb_assistant.store.snapshot import ReleaseSnapshot, region_applies
 
 __all__ = ["CitationResolver", "noted_citations", "sentence_basis"]
 
-_NOTE = re.compile(r"（依据：([^（）]*)）")
+_NOTE = re.compile("（依据：(" + NOTE_TEXT + ")）")
 _NOTED_DOCUMENT = re.compile(r"《([^》]+)》([^《；]*)")
 _NOTED_PART = re.compile(r"第[一二三四五六七八九十百零〇两\d]+[条项]")
 

@@ -21,6 +21,7 @@ from kb_assistant.text.analyzer import Analyzer
 from kb_assistant.text.thesaurus import Thesaurus
 
 __all__ = [
+    "NOTE_TEXT",
     "Quote",
     "SentenceExtractor",
     "is_table_row",
@@ -34,7 +35,9 @@ _ENDS = "。；！？"
 _TABLE_LINE = re.compile(r"^\s*\|")
 _TABLE_ROWS = re.compile(r"(?<=\|)(?=\|)")  # between the rows of a table joined into one line
 _TABLE_RULE = re.compile(r"^\s*\|[\s:|-]*\|\s*$")  # |---|:---:| under the header row
-_NOTES = re.compile(r"（(?:依据|实务提示)[^（）]*）")  # （依据：…） and （实务提示） anywhere
+# what a source note holds: titles in 《》 may carry brackets of their own (《…的解释（一）》)
+NOTE_TEXT = r"(?:《[^》]*》|[^（）《])*"
+_NOTES = re.compile(r"（(?:依据|实务提示)" + NOTE_TEXT + "）")  # （依据：…） and （实务提示） anywhere
 _SOURCE_NOTE = re.compile("^" + _NOTES.pattern)  # one opening a line
 EXPANSION_WEIGHT = 0.5  # a word the thesaurus added, against 1 for a word of the question's own
 

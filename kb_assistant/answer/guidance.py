@@ -13,6 +13,7 @@ from datetime import date
 
 from kb_assistant.answer.extractive import join_sentences, split_sentences
 from kb_assistant.answer.model import Verbosity
+from kb_assistant.answer.sections import KNOWLEDGE_LEVEL
 from kb_assistant.model import Hit
 from kb_assistant.store.snapshot import ReleaseSnapshot
 
@@ -46,6 +47,8 @@ class GuidanceFinder:
                 continue
             for i in index.get(hit.version_id, []):
                 row = self.snapshot.rows[i]
+                if row.level != KNOWLEDGE_LEVEL:  # a court case's "申请人请求" is no 办理 step
+                    break
                 last = row.heading.split(" / ")[-1]
                 if row.heading == hit.heading or not _HANDLING.search(last):
                     continue

@@ -38,6 +38,14 @@ def test_split_sentences_keeps_source_notes_with_their_sentence():
     )
 
 
+def test_split_sentences_keeps_a_note_whose_title_has_brackets_with_its_sentence():
+    text = "签字确认的协议有效。（依据：《解释（一）》第三十五条）签字前应看清条款。（实务提示）"
+    assert split_sentences(text) == (
+        "签字确认的协议有效。（依据：《解释（一）》第三十五条）",
+        "签字前应看清条款。（实务提示）",
+    )
+
+
 def test_split_sentences_quotes_table_rows_and_leaves_their_note_out():
     text = "| 出生年月 | 年龄 |\n|---|---|\n（依据：《办法》第一条）起始出生年月以前出生的，不延迟。"
     assert split_sentences(text) == ("| 出生年月 | 年龄 |", "起始出生年月以前出生的，不延迟。")
@@ -194,6 +202,15 @@ def test_noted_citations_reads_every_document_and_article():
         WordingCitation("实施弹性退休制度暂行办法"),
     )
     assert noted_citations("接听时问清情况。（实务提示）") == ()
+
+
+def test_noted_citations_reads_a_title_with_brackets_of_its_own():
+    title = "最高人民法院关于审理劳动争议案件适用法律问题的解释（一）"
+    note = f"协议有效。（依据：《{title}》第三十五条；《工资支付暂行规定》第十三条）"
+    assert noted_citations(note) == (
+        WordingCitation("最高人民法院关于审理劳动争议案件适用法律问题的解释（一）", "第三十五条"),
+        WordingCitation("工资支付暂行规定", "第十三条"),
+    )
 
 
 def test_sentence_basis_takes_the_note_closing_its_item():
