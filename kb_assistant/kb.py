@@ -20,6 +20,7 @@ from kb_assistant.answer.model import Answer, Verbosity
 from kb_assistant.answer.render import AnswerRenderer
 from kb_assistant.answer.scope import ScopeGuard, load_referrals
 from kb_assistant.answer.sections import KnowledgeSectionPicker
+from kb_assistant.answer.uncovered import UncoveredTopics, load_uncovered
 from kb_assistant.answer.wording import WordingMatcher, WordingState
 from kb_assistant.changes.diff import ReleaseDiff, diff_windows
 from kb_assistant.changes.gate import GateReport, PublishGate
@@ -473,6 +474,10 @@ class KB:
                         words,
                         self.thesaurus,
                         question_vectors=QuestionVectors(self.catalog, self.embedder).matrix,
+                    ),
+                    uncovered=UncoveredTopics(
+                        load_uncovered(self.settings.uncovered_path),
+                        QuestionVectors(self.catalog, self.embedder).matrix,
                     ),
                 )
             return self._composer

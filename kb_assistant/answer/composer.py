@@ -32,6 +32,7 @@ from kb_assistant.answer.model import Answer, AnswerMode, Verbosity
 from kb_assistant.answer.render import AnswerRenderer, BasisLine, chinese_date, citation_label, version_label
 from kb_assistant.answer.scope import ScopeGuard
 from kb_assistant.answer.sections import KnowledgeSectionPicker, SectionRanking
+from kb_assistant.answer.uncovered import UncoveredTopics
 from kb_assistant.answer.wording import WordingMatcher
 from kb_assistant.changes.banner import ChangeBanner
 from kb_assistant.model import Hit
@@ -73,8 +74,10 @@ class AnswerComposer:
         renderer: AnswerRenderer,
         sections: KnowledgeSectionPicker,
         config: ComposerConfig | None = None,
+        uncovered: UncoveredTopics | None = None,
     ) -> None:
         self.searcher = searcher
+        self.uncovered = uncovered
         self.extractor = extractor
         self.sections = sections
         self.scope = scope
@@ -134,6 +137,14 @@ class AnswerComposer:
             verdict = generator.confirms(question, match.entry.version.title, match.entry.answer)
             if verdict is not None:
                 match = replace(match, confident=verdict)
+        if self.uncovered is not None:
+            known = max(
+                matcher.nearest_listed(query_vector, as_of, region),
+                max((cosine for *_, cosine in sections.asked), default=-1.0),
+            )
+            gap = self.uncovered.handover(query_vector, known)
+            if gap is not None:  # a topic trainers know the knowledge base lacks
+                return self._escalate(frame, gap.topic.message, round(gap.cosine, 4))
         referral = self.scope.referral(question)
         if (
             referral is not None

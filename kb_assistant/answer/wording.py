@@ -354,6 +354,18 @@ class WordingMatcher:
             return None
         return f"{doc_number or title} {heading}"
 
+    def nearest_listed(self, vector: np.ndarray, as_of: date, region: str | None) -> float:
+        """The highest cosine of the question to a question listed by an entry in force, its
+        examples or its `not_questions` (near-topic questions trainers know another part of
+        the knowledge base answers)."""
+        allowed = np.flatnonzero([self._serves(s, as_of, region) for s in self.served])
+        if allowed.size == 0:
+            return -1.0
+        query = vector.astype(np.float32)
+        examples = best_of_each(self.matrix, self.owners, query, len(self.served))
+        counters = best_of_each(self.counters, self.counter_owners, query, len(self.served))
+        return float(max(examples[allowed].max(), counters[allowed].max()))
+
     def _near_miss(self, entry: int, example: float, query: np.ndarray) -> str | None:
         """The entry's not_question nearer to the question than its examples are, if any."""
         own = np.flatnonzero(self.counter_owners == entry)
