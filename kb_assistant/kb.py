@@ -465,6 +465,7 @@ class KB:
             if self._composer is None:
                 words = self.analyzers["words"]
                 referrals = load_referrals(self.settings.referrals_path)
+                listed = QuestionVectors(self.catalog, self.embedder).matrix
                 self._composer = AnswerComposer(
                     self.searcher("hybrid"),
                     SentenceExtractor(words, self.thesaurus),
@@ -473,12 +474,9 @@ class KB:
                     KnowledgeSectionPicker(
                         words,
                         self.thesaurus,
-                        question_vectors=QuestionVectors(self.catalog, self.embedder).matrix,
+                        question_vectors=listed,
                     ),
-                    uncovered=UncoveredTopics(
-                        load_uncovered(self.settings.uncovered_path),
-                        QuestionVectors(self.catalog, self.embedder).matrix,
-                    ),
+                    uncovered=UncoveredTopics(load_uncovered(self.settings.uncovered_path), listed),
                 )
             return self._composer
 

@@ -139,7 +139,7 @@ class AnswerComposer:
                 match = replace(match, confident=verdict)
         if self.uncovered is not None:
             known = max(
-                matcher.nearest_listed(query_vector, as_of, region),
+                match.listed if match is not None else -1.0,
                 max((cosine for *_, cosine in sections.asked), default=-1.0),
             )
             gap = self.uncovered.handover(query_vector, known)

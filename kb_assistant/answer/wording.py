@@ -126,6 +126,9 @@ class WordingMatch:
     # (judged only for a match that clears every other test)
     leading_section: str | None = None
     bar: float = 0.0  # the score the entry had to reach (lower where the best section agrees)
+    # the question's highest cosine to any question an entry in force lists (examples and
+    # not_questions): how near the approved wording's callers it is, whichever entry wins
+    listed: float = -1.0
     review: ReviewState | None = None  # set when a cited article changed on or before the date asked
 
 
@@ -318,6 +321,8 @@ class WordingMatcher:
         review = self.served[best].review
         if review is not None and as_of < review.needs_review_from:
             review = None
+        counters = best_of_each(self.counters, self.counter_owners, query, len(self.served))
+        listed = max(float(examples[allowed].max()), float(counters[allowed].max()))
         return WordingMatch(
             row,
             round(best_score, 4),
@@ -328,6 +333,7 @@ class WordingMatcher:
             closer_section=closer,
             leading_section=leading,
             bar=round(bar, 4),
+            listed=listed,
         )
 
     def _closer_section(self, entry: WordingRow, example: float, sections: SectionRanking) -> str | None:
@@ -353,18 +359,6 @@ class WordingMatcher:
         if own is None or other <= own + self.config.section_lead:
             return None
         return f"{doc_number or title} {heading}"
-
-    def nearest_listed(self, vector: np.ndarray, as_of: date, region: str | None) -> float:
-        """The highest cosine of the question to a question listed by an entry in force, its
-        examples or its `not_questions` (near-topic questions trainers know another part of
-        the knowledge base answers)."""
-        allowed = np.flatnonzero([self._serves(s, as_of, region) for s in self.served])
-        if allowed.size == 0:
-            return -1.0
-        query = vector.astype(np.float32)
-        examples = best_of_each(self.matrix, self.owners, query, len(self.served))
-        counters = best_of_each(self.counters, self.counter_owners, query, len(self.served))
-        return float(max(examples[allowed].max(), counters[allowed].max()))
 
     def _near_miss(self, entry: int, example: float, query: np.ndarray) -> str | None:
         """The entry's not_question nearer to the question than its examples are, if any."""
