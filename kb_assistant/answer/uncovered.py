@@ -22,7 +22,7 @@ import numpy as np
 
 from kb_assistant.text.tables import data_text, tsv_pairs
 
-__all__ = ["UncoveredTopic", "UncoveredTopics", "load_uncovered"]
+__all__ = ["UncoveredMatch", "UncoveredTopic", "UncoveredTopics", "load_uncovered"]
 
 _SHAPE = "topic<TAB>handover line<TAB>question|question|…"
 
