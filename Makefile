@@ -60,7 +60,8 @@ ANSWER_SETS := $(wildcard eval/answers_*.jsonl)
 HOLDOUT_SETS := eval/holdout_answers.jsonl eval/holdout2_answers.jsonl eval/holdout3_answers.jsonl \
 	eval/holdout4_answers.jsonl eval/holdout5_answers.jsonl eval/holdout6_answers.jsonl \
 	eval/holdout7_answers.jsonl eval/holdout8_answers.jsonl eval/holdout9_answers.jsonl \
-	eval/holdout10_answers.jsonl eval/holdout11_answers.jsonl eval/holdout12_answers.jsonl
+	eval/holdout10_answers.jsonl eval/holdout11_answers.jsonl eval/holdout12_answers.jsonl \
+	eval/holdout13_answers.jsonl
 
 $(ANSWERS_KB)/catalog.sqlite3:
 	@test -d $(BENCH_KB) || $(MAKE) bench-ingest
