@@ -126,8 +126,9 @@ class WordingMatch:
     # (judged only for a match that clears every other test)
     leading_section: str | None = None
     bar: float = 0.0  # the score the entry had to reach (lower where the best section agrees)
-    # the question's highest cosine to any question an entry in force lists (examples and
-    # not_questions): how near the approved wording's callers it is, whichever entry wins
+    # the question's highest cosine to any example question of an entry in force: how near
+    # the approved wording's callers it is, whichever entry wins. Not the not_questions: they
+    # list what an entry does not answer ("常德的最低工资是多少" under the probation wage)
     listed: float = -1.0
     review: ReviewState | None = None  # set when a cited article changed on or before the date asked
 
@@ -321,8 +322,7 @@ class WordingMatcher:
         review = self.served[best].review
         if review is not None and as_of < review.needs_review_from:
             review = None
-        counters = best_of_each(self.counters, self.counter_owners, query, len(self.served))
-        listed = max(float(examples[allowed].max()), float(counters[allowed].max()))
+        listed = float(examples[allowed].max())
         return WordingMatch(
             row,
             round(best_score, 4),

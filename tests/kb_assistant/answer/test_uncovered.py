@@ -67,3 +67,11 @@ def test_ask_neighbouring_covered_questions_are_still_answered(corpus_kb: KB):
     annual = corpus_kb.ask("休了婚假，当年的年休假会不会被扣掉")
     assert annual.mode is AnswerMode.EXTRACTIVE and annual.citations[0].doc_number == "常德12333知识库-NJ-001"
     assert corpus_kb.ask("失业保险金一个月能领好多，是不是比最低工资低").wording_id == "WD-SY-002"
+
+
+def test_ask_a_topic_an_entry_lists_as_not_answered_is_handed_over(corpus_kb: KB):
+    """The probation-wage wording lists this very question among its not_questions: what an
+    entry does not answer makes no question known, so the table's topic wins."""
+    answer = corpus_kb.ask("常德现在的最低工资标准是好多钱一个月")
+    assert (answer.mode, answer.wording_id) == (AnswerMode.ESCALATE, None)
+    assert "最低工资标准的具体金额知识库暂未收录" in answer.answer
