@@ -137,7 +137,8 @@ class AnswerComposer:
             verdict = generator.confirms(question, match.entry.version.title, match.entry.answer)
             if verdict is not None:
                 match = replace(match, confident=verdict)
-        if self.uncovered is not None:
+        referral = self.scope.referral(question)
+        if self.uncovered is not None and referral is None:  # another line's topic is theirs to answer
             known = max(
                 match.listed if match is not None else -1.0,
                 max((cosine for *_, cosine in sections.asked), default=-1.0),
@@ -145,7 +146,6 @@ class AnswerComposer:
             gap = self.uncovered.handover(query_vector, known)
             if gap is not None:  # a topic trainers know the knowledge base lacks
                 return self._escalate(frame, gap.topic.message, round(gap.cosine, 4))
-        referral = self.scope.referral(question)
         if (
             referral is not None
             and match is not None

@@ -75,3 +75,16 @@ def test_ask_a_topic_an_entry_lists_as_not_answered_is_handed_over(corpus_kb: KB
     answer = corpus_kb.ask("常德现在的最低工资标准是好多钱一个月")
     assert (answer.mode, answer.wording_id) == (AnswerMode.ESCALATE, None)
     assert "最低工资标准的具体金额知识库暂未收录" in answer.answer
+
+
+def test_ask_another_lines_topic_gets_its_referral_not_a_near_topic_of_the_table(corpus_kb: KB):
+    """A housing-fund loan is nearest to the start-up-loan topic, but it is the housing fund
+    centre's business: the referral comes first."""
+    answer = corpus_kb.ask("公积金贷款最多能贷多少")
+    assert answer.mode is AnswerMode.ESCALATE
+    assert "12329" in answer.answer and "创业" not in answer.answer
+
+
+def test_ask_start_up_loans_are_handed_over_with_their_own_line(corpus_kb: KB):
+    answer = corpus_kb.ask("我失业了想自己开个小店，听讲可以申请创业担保贷款，能贷好多")
+    assert "创业担保贷款和创业补贴的申请条件、额度知识库暂未收录统一口径" in answer.answer
