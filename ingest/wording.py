@@ -3,6 +3,11 @@
 A wording entry is content like a document: ingested, versioned by its content hash
 and published with releases. Its body is the answer agents read out verbatim; its
 front matter says which questions it answers, what it rests on and when it applies.
+
+`kind: not_covered` is the same kind of file for a topic the knowledge base does not
+answer yet (the local minimum wage amount, marriage leave): its body is the approved
+handover line, its questions are callers' questions about the topic, and it cites
+nothing. Trainers publish, date and roll it back like any wording.
 """
 
 from __future__ import annotations
@@ -17,7 +22,9 @@ from ingest.metadata import canonical_title, front_date, question_list
 from ingest.model import sha256_hex
 
 __all__ = [
+    "NOT_COVERED",
     "WORDING_KEYS",
+    "WORDING_KINDS",
     "WORDING_STATUSES",
     "WordingCitation",
     "WordingEntry",
@@ -26,6 +33,8 @@ __all__ = [
 ]
 
 WORDING_STATUSES = ("draft", "approved")
+NOT_COVERED = "not_covered"
+WORDING_KINDS = ("wording", NOT_COVERED)
 WORDING_KEYS = (
     "kind",
     "id",
@@ -41,6 +50,8 @@ WORDING_KEYS = (
     "citations",
 )
 _REQUIRED = ("id", "topic", "status", "owner", "questions", "citations")
+# a topic not covered yet rests on no article, and has no neighbour it must not answer
+_NOT_COVERED_KEYS = tuple(k for k in WORDING_KEYS if k not in ("citations", "not_questions"))
 
 
 @dataclass(frozen=True)
@@ -86,6 +97,7 @@ class WordingEntry:
     # Near-topic questions this answer does not answer: a caller closer to one of these
     # than to any example question gets an extractive answer instead of this wording.
     not_questions: tuple[str, ...] = ()
+    kind: str = "wording"  # or NOT_COVERED: the answer is the handover line of a missing topic
 
     @property
     def version_hash(self) -> str:
@@ -105,6 +117,8 @@ class WordingEntry:
         }
         if self.not_questions:  # entries without them keep the hash they always had
             payload["not_questions"] = list(self.not_questions)
+        if self.kind != "wording":
+            payload["kind"] = self.kind
         return sha256_hex("wording\x1f" + json.dumps(payload, ensure_ascii=False, sort_keys=True))
 
 
@@ -113,17 +127,19 @@ def _iso(day: date | None) -> str | None:
 
 
 def is_wording(front_matter: Mapping[str, Any]) -> bool:
-    return str(front_matter.get("kind", "")).strip() == "wording"
+    """A wording file of either kind (a document has no `kind`)."""
+    return str(front_matter.get("kind", "")).strip() in WORDING_KINDS
 
 
 def parse_wording(front_matter: Mapping[str, Any], body: str, source: str) -> WordingEntry:
     """Check the front matter of a wording file; errors name the key and the valid values."""
-    unknown = sorted(str(k) for k in front_matter if k not in WORDING_KEYS)
+    kind = str(front_matter.get("kind", "")).strip()
+    valid = _NOT_COVERED_KEYS if kind == NOT_COVERED else WORDING_KEYS
+    unknown = sorted(str(k) for k in front_matter if k not in valid)
     if unknown:
-        raise ValueError(
-            f"unknown wording key(s): {', '.join(unknown)}; valid keys: {', '.join(WORDING_KEYS)}"
-        )
-    missing = [k for k in _REQUIRED if front_matter.get(k) in (None, "", [])]
+        raise ValueError(f"unknown {kind} key(s): {', '.join(unknown)}; valid keys: {', '.join(valid)}")
+    required = [k for k in _REQUIRED if k in valid]
+    missing = [k for k in required if front_matter.get(k) in (None, "", [])]
     if missing:
         raise ValueError(f"wording entry lacks {', '.join(missing)}")
     status = str(front_matter["status"]).strip()
@@ -147,10 +163,11 @@ def parse_wording(front_matter: Mapping[str, Any], body: str, source: str) -> Wo
         effective_to=end,
         region=str(front_matter.get("region") or "全国").strip(),
         questions=questions,
-        citations=_citations(front_matter["citations"]),
+        citations=() if kind == NOT_COVERED else _citations(front_matter["citations"]),
         answer=answer,
         source=source,
         not_questions=_not_questions(front_matter.get("not_questions"), questions),
+        kind=kind,
     )
 
 

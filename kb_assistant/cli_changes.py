@@ -6,6 +6,7 @@ they only parse input, call `KB` and format its result.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -120,10 +121,16 @@ def wording(
         bool, typer.Option("--needs-review", help="Only entries whose cited articles changed.")
     ] = False,
     release: Annotated[str | None, typer.Option("--release", help="A release number or 'draft'.")] = None,
+    not_covered: Annotated[
+        bool, typer.Option("--not-covered", help="The topics not covered yet (kind: not_covered) instead.")
+    ] = False,
     kb: KbOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Approved wording of a release; with --needs-review, those whose cited articles changed."""
+    if not_covered:
+        _not_covered(kb, release, as_json)
+        return
     with _edge():
         states = _open(kb).wording_states(release, needs_review=needs_review)
     rows = [s.to_dict() for s in states]
@@ -141,3 +148,16 @@ def wording(
                 f"; cites what the release does not hold on its first or last day: {', '.join(r['unshown'])}"
             )
         out.print(f"{r['wording_id']} {r['topic']} [{r['valid_from']} → {r['valid_to']}]: {state}")
+
+
+def _not_covered(kb: Path | None, release: str | None, as_json: bool) -> None:
+    with _edge():
+        rows = [t.to_dict() for t in _open(kb).not_covered_topics(release)]
+    if as_json:
+        _print_json(rows)
+        return
+    if not rows:
+        out.print("no topics not covered yet")
+    for r in rows:
+        window = f"[{r['valid_from']} → {r['valid_to']}]"
+        out.print(f"{r['topic_id']} {r['topic']} {window}: {r['questions']} questions")

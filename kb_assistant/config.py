@@ -81,11 +81,6 @@ class Settings(BaseSettings):
     referrals_path: Path | None = Field(
         default=None, description="site list of questions other hotlines own (default: the bundled one)"
     )
-    uncovered_path: Path | None = Field(
-        default=None,
-        description="site list of the hotline's topics the knowledge base does not answer yet "
-        "(default: the bundled one)",
-    )
     llm_base_url: str | None = Field(default=None, description="OpenAI-compatible endpoint for `--llm`")
     llm_model: str | None = None
     llm_api_key: str | None = None

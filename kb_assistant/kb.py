@@ -20,7 +20,7 @@ from kb_assistant.answer.model import Answer, Verbosity
 from kb_assistant.answer.render import AnswerRenderer
 from kb_assistant.answer.scope import ScopeGuard, load_referrals
 from kb_assistant.answer.sections import KnowledgeSectionPicker
-from kb_assistant.answer.uncovered import UncoveredTopics, load_uncovered
+from kb_assistant.answer.uncovered import UncoveredTopic, UncoveredTopics
 from kb_assistant.answer.wording import WordingMatcher, WordingState
 from kb_assistant.changes.diff import ReleaseDiff, diff_windows
 from kb_assistant.changes.gate import GateReport, PublishGate
@@ -425,6 +425,7 @@ class KB:
             self.llm_answerer if llm else None,
             asked=asked,
             change_summaries=self._change_summaries(),
+            uncovered=self.uncovered_topics(snapshot),
         )
 
     def warm(self) -> int | None:
@@ -476,7 +477,6 @@ class KB:
                         self.thesaurus,
                         question_vectors=listed,
                     ),
-                    uncovered=UncoveredTopics(load_uncovered(self.settings.uncovered_path), listed),
                 )
             return self._composer
 
@@ -503,6 +503,18 @@ class KB:
                 )
                 self._matchers[snapshot] = matcher
             return matcher
+
+    def not_covered_topics(self, release: int | str | None = None) -> list[UncoveredTopic]:
+        """The topics not covered yet of a release (the latest by default, or "draft")."""
+        return self.uncovered_topics(self.snapshot(release)).topics
+
+    def uncovered_topics(self, snapshot: ReleaseSnapshot) -> UncoveredTopics:
+        """The release's topics not covered yet (`kind: not_covered`), cached per snapshot."""
+        vectors = QuestionVectors(self.catalog, self.embedder).matrix
+        return snapshot.derived(
+            f"uncovered_topics:{self.embedder.name}",
+            lambda s: UncoveredTopics.for_release(self.catalog, s, vectors),
+        )
 
     def as_retriever(
         self, k: int = 10, as_of: str | None = None, region: str | None = None, release: int | None = None

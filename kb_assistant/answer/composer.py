@@ -74,10 +74,8 @@ class AnswerComposer:
         renderer: AnswerRenderer,
         sections: KnowledgeSectionPicker,
         config: ComposerConfig | None = None,
-        uncovered: UncoveredTopics | None = None,
     ) -> None:
         self.searcher = searcher
-        self.uncovered = uncovered
         self.extractor = extractor
         self.sections = sections
         self.scope = scope
@@ -99,9 +97,11 @@ class AnswerComposer:
         generator: LLMAnswerer | None = None,
         asked: str | None = None,
         change_summaries: dict[tuple[str, str], str] | None = None,
+        uncovered: UncoveredTopics | None = None,
     ) -> Answer:
         """`question` is what is matched (typos corrected); `asked`, what the caller typed;
-        `change_summaries` ((doc_key, effective date) → summary) word the change banners."""
+        `change_summaries` ((doc_key, effective date) → summary) word the change banners;
+        `uncovered`, the release's topics not covered yet."""
         resolver = CitationResolver(snapshot)
         frame = _Frame(
             asked or question,
@@ -138,12 +138,12 @@ class AnswerComposer:
             if verdict is not None:
                 match = replace(match, confident=verdict)
         referral = self.scope.referral(question)
-        if self.uncovered is not None and referral is None:  # another line's topic is theirs to answer
+        if uncovered is not None and referral is None:  # another line's topic is theirs to answer
             known = max(
                 match.listed if match is not None else -1.0,
                 max((cosine for *_, cosine in sections.asked), default=-1.0),
             )
-            gap = self.uncovered.handover(query_vector, known)
+            gap = uncovered.handover(query_vector, known, as_of, region)
             if gap is not None:  # a topic trainers know the knowledge base lacks
                 return self._escalate(frame, gap.topic.message, round(gap.cosine, 4))
         if (

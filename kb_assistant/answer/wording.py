@@ -220,7 +220,7 @@ class WordingMatcher:
         config: WordingMatchConfig | None = None,
     ) -> WordingMatcher:
         windows = snapshot.windows
-        rows = [w for w in catalog.wordings(windows) if w.status == "approved"]
+        rows = [w for w in catalog.wordings(windows) if w.status == "approved" and w.kind == "wording"]
         rows = [w for w in rows if windows[w.version.version_id][0] <= windows[w.version.version_id][1]]
         rows.sort(key=lambda w: (w.wording_id, windows[w.version.version_id][0]))
         questions = [q for w in rows for q in w.questions]

@@ -77,11 +77,14 @@ class WordingRow:
     citations: tuple[WordingCitation, ...]
     answer: str
     not_questions: tuple[str, ...] = ()
+    kind: str = "wording"  # or "not_covered": the handover line of a topic not covered yet
 
 
-def wording_doc_key(entry_id: str, status: str) -> str:
-    """Draft entries live under their own key so they never cut an approved entry's window."""
-    return f"wording:{entry_id}" if status == "approved" else f"wording-{status}:{entry_id}"
+def wording_doc_key(entry_id: str, status: str, kind: str = "wording") -> str:
+    """Draft entries live under their own key so they never cut an approved entry's window;
+    a topic not covered yet under its own namespace (its id may be reused as a wording's)."""
+    space = "wording" if kind == "wording" else kind.replace("_", "-")
+    return f"{space}:{entry_id}" if status == "approved" else f"{space}-{status}:{entry_id}"
 
 
 def _iso(value: date | None) -> str | None:
@@ -223,12 +226,12 @@ class Catalog:
                 INSERT_VERSION + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', '[]', ?, 'wording', 0, ?)",
                 (
                     version_id,
-                    wording_doc_key(entry.wording_id, entry.status),
+                    wording_doc_key(entry.wording_id, entry.status, entry.kind),
                     entry.topic,
                     entry.wording_id,
                     entry.owner,
                     entry.region,
-                    "统一答复口径",
+                    "统一答复口径" if entry.kind == "wording" else "暂未收录话题",
                     _iso(entry.effective_from),
                     _iso(entry.effective_to),
                     entry.source,
@@ -237,7 +240,7 @@ class Catalog:
             )
             conn.execute(
                 "INSERT OR IGNORE INTO wordings(version_id, wording_id, status, approved_at, questions,"
-                " citations, answer, not_questions) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " citations, answer, not_questions, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     version_id,
                     entry.wording_id,
@@ -247,6 +250,7 @@ class Catalog:
                     json.dumps(citations, ensure_ascii=False),
                     entry.answer,
                     json.dumps(list(entry.not_questions), ensure_ascii=False),
+                    entry.kind,
                 ),
             )
             conn.execute(
@@ -260,7 +264,7 @@ class Catalog:
         for vid, version in versions.items():
             row = self.conn.execute(
                 "SELECT version_id, wording_id, status, approved_at, questions, citations, answer,"
-                " not_questions FROM wordings WHERE version_id = ?",
+                " not_questions, kind FROM wordings WHERE version_id = ?",
                 (vid,),
             ).fetchone()
             out.append(
@@ -273,6 +277,7 @@ class Catalog:
                     citations=tuple(WordingCitation(d, a, s) for d, a, s in json.loads(row[5])),
                     answer=row[6],
                     not_questions=tuple(json.loads(row[7])),
+                    kind=row[8],
                 )
             )
         return out

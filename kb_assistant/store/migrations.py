@@ -33,10 +33,19 @@ def _add_chunk_questions(conn: sqlite3.Connection) -> None:
         conn.execute("ALTER TABLE chunks ADD COLUMN questions TEXT NOT NULL DEFAULT '[]'")
 
 
+def _add_wording_kind(conn: sqlite3.Connection) -> None:
+    """Version 5: a wording entry is approved wording or the handover line of a topic not
+    covered yet."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(wordings)")}
+    if "kind" not in columns:
+        conn.execute("ALTER TABLE wordings ADD COLUMN kind TEXT NOT NULL DEFAULT 'wording'")
+
+
 STEPS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("2", _drop_release_lexical_dir),
     ("3", _add_wording_not_questions),
     ("4", _add_chunk_questions),
+    ("5", _add_wording_kind),
 ]
 SCHEMA_VERSION = STEPS[-1][0]
 

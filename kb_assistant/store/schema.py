@@ -74,7 +74,8 @@ CREATE TABLE IF NOT EXISTS wordings(
     questions TEXT NOT NULL,
     citations TEXT NOT NULL,
     answer TEXT NOT NULL,
-    not_questions TEXT NOT NULL DEFAULT '[]'
+    not_questions TEXT NOT NULL DEFAULT '[]',
+    kind TEXT NOT NULL DEFAULT 'wording'
 );
 CREATE TABLE IF NOT EXISTS change_notices(
     notice_id TEXT PRIMARY KEY,

@@ -126,3 +126,50 @@ def test_wording_citation_names_document_and_points_at_part():
     assert section.names("女职工产假天数", "常德12333知识库-SYB-001")
     assert section.points_at(None, "生育 / 一、国家规定的产假") and not section.points_at(None, "二、其他")
     assert WordingCitation("某办法").points_at("第三条", "")
+
+
+NOT_COVERED = """---
+kind: not_covered
+id: NC-001
+topic: 最低工资标准
+status: approved
+owner: 常德12333培训组
+questions:
+  - 常德现在的最低工资标准是多少
+---
+
+# 最低工资标准（暂未收录）
+
+最低工资标准的具体金额知识库暂未收录，请转接专席。
+"""
+
+
+def test_parse_source_reads_a_topic_not_covered(tmp_path: Path):
+    entry = DocumentParser().parse_source(write(tmp_path, NOT_COVERED))
+    assert isinstance(entry, WordingEntry)
+    assert (entry.kind, entry.wording_id, entry.topic, entry.citations) == (
+        "not_covered",
+        "NC-001",
+        "最低工资标准",
+        (),
+    )
+    assert entry.answer == "最低工资标准的具体金额知识库暂未收录，请转接专席。"
+    as_wording = DocumentParser().parse_source(
+        write(
+            tmp_path,
+            NOT_COVERED.replace("kind: not_covered", "kind: wording").replace(
+                "owner:", "citations:\n  - document: x\nowner:"
+            ),
+        )
+    )
+    assert isinstance(as_wording, WordingEntry) and as_wording.version_hash != entry.version_hash
+
+
+def test_parse_source_rejects_citations_on_a_topic_not_covered(tmp_path: Path):
+    text = NOT_COVERED.replace("owner:", "citations:\n  - document: 劳动法\nowner:")
+    with pytest.raises(UnreadableFileError) as excinfo:
+        DocumentParser().parse_source(write(tmp_path, text))
+    assert (
+        "unknown not_covered key(s): citations; valid keys: kind, id, topic, status, owner, approved_at,"
+        " effective_from, effective_to, region, questions" in excinfo.value.reason
+    )

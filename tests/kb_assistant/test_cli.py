@@ -325,6 +325,52 @@ def test_cli_wording_lists_citations_the_release_does_not_hold(runner, kb_dir, t
     assert [c["article"] for c in answer["citations"]] == ["第二条"]  # served without the missing one
 
 
+NOT_COVERED = """---
+kind: not_covered
+id: NC-001
+topic: 最低工资标准
+status: approved
+owner: 培训组
+questions:
+  - 常德现在的最低工资标准是多少
+  - 我们这里最低工资一个月好多钱
+  - 最低工资标准今年涨了冇
+---
+最低工资标准的具体金额知识库暂未收录，请转接专席。
+"""
+
+
+def test_cli_topics_not_covered_are_published_listed_ended_and_rolled_back(runner, kb_dir, tmp_path):
+    write(tmp_path / "v1" / "old.md", OLD_POLICY)
+    write(tmp_path / "v1" / "not-covered" / "minimum-wage.md", NOT_COVERED)
+    assert run(runner, kb_dir, "ingest", str(tmp_path / "v1"), "--publish").exit_code == 0
+    assert (
+        "NC-001 最低工资标准 [0001-01-01 → 9999-12-31]: 3 questions"
+        in run(runner, kb_dir, "wording", "--not-covered").stdout
+    )
+    answer = json.loads(run(runner, kb_dir, "ask", "常德现在的最低工资标准是多少", "--json").stdout)
+    assert (answer["mode"], answer["wording_id"]) == ("escalate", None)
+    assert "最低工资标准的具体金额知识库暂未收录" in answer["answer"]
+
+    ended = NOT_COVERED.replace("owner: 培训组\n", "owner: 培训组\neffective_to: 2026-06-30\n")
+    write(tmp_path / "v2" / "not-covered" / "minimum-wage.md", ended)
+    run(runner, kb_dir, "ingest", str(tmp_path / "v2"))
+    diff = json.loads(run(runner, kb_dir, "diff", "--json").stdout)
+    assert [w["wording_id"] for w in diff["wording"]] == ["NC-001"]
+    assert run(runner, kb_dir, "publish", "--force", "--note", "topic ended").exit_code == 0
+    [topic] = json.loads(run(runner, kb_dir, "wording", "--not-covered", "--json").stdout)
+    assert (topic["topic_id"], topic["valid_to"], topic["questions"]) == ("NC-001", "2026-06-30", 3)
+    later = json.loads(
+        run(runner, kb_dir, "ask", "常德现在的最低工资标准是多少", "--as-of", "2026-07-01", "--json").stdout
+    )
+    assert "暂未收录" not in later["answer"]
+
+    run(runner, kb_dir, "rollback", "1", "--note", "undo")
+    [topic] = json.loads(run(runner, kb_dir, "wording", "--not-covered", "--json").stdout)
+    assert topic["valid_to"] == "9999-12-31"
+    assert json.loads(run(runner, kb_dir, "wording", "--json").stdout) == []  # no approved wording
+
+
 def test_cli_retire_then_publish_ends_the_document(runner, kb_dir, tmp_path):
     write(tmp_path / "docs" / "old.md", OLD_POLICY)
     run(runner, kb_dir, "ingest", str(tmp_path / "docs"), "--publish")

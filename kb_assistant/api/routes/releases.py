@@ -82,3 +82,10 @@ async def wording(
     the citations the release cannot show (`unshown`), as `kb wording --json` prints them."""
     states = await run_in_threadpool(lambda: kb.wording_states(release, needs_review=needs_review))
     return [s.to_dict() for s in states]
+
+
+@router.get("/not-covered")
+async def not_covered(kb: KBDep, role: Trainer, release: str | None = None) -> list[dict[str, Any]]:
+    """The topics not covered yet of a release, as `kb wording --not-covered --json` prints them."""
+    topics = await run_in_threadpool(lambda: kb.not_covered_topics(release))
+    return [t.to_dict() for t in topics]

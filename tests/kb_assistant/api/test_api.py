@@ -189,6 +189,22 @@ def _write(path: Path, text: str) -> Path:
     return path
 
 
+def test_not_covered_route_lists_the_release_topics_for_trainers(client: TestClient):
+    topics = client.get("/v1/not-covered", headers=TRAINER).json()
+    assert [t["topic_id"] for t in topics] == [f"NC-{n:03d}" for n in range(1, 12)]
+    assert topics[1] == {
+        "topic_id": "NC-002",
+        "topic": "婚假、丧假天数",
+        "valid_from": "0001-01-01",
+        "valid_to": "9999-12-31",
+        "region": "全国",
+        "questions": 5,
+        "message": "婚假、丧假的天数和待遇知识库暂未收录统一口径，请转接专席或创建工单，"
+        "由业务科室核实后答复。",
+    }
+    assert client.get("/v1/not-covered", headers=AGENT).status_code == 403
+
+
 def test_wording_route_lists_entries_with_the_citations_the_release_does_not_hold(client: TestClient):
     """The same rows as `kb wording --json`: the corpus alone holds none of the official texts
     the delayed-retirement wording cites, so trainers see them listed as unshown."""

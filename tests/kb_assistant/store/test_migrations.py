@@ -16,7 +16,7 @@ def _schema_version(path: Path) -> str:
 
 def test_catalog_new_store_records_the_current_schema(tmp_path: Path):
     Catalog(tmp_path / "catalog.sqlite3").close()
-    assert _schema_version(tmp_path / "catalog.sqlite3") == SCHEMA_VERSION == "4"
+    assert _schema_version(tmp_path / "catalog.sqlite3") == SCHEMA_VERSION == "5"
 
 
 def test_catalog_version_1_store_drops_the_release_lexical_dir(tmp_path: Path):
@@ -40,9 +40,9 @@ def test_catalog_version_1_store_drops_the_release_lexical_dir(tmp_path: Path):
         kept = conn.execute("SELECT release_id, author, note, set_hash FROM releases").fetchall()
     assert "lexical_dir" not in columns
     assert kept == [(1, "trainer", "first", "abc")]
-    assert _schema_version(path) == "4"
+    assert _schema_version(path) == "5"
     Catalog(path).close()  # opening again changes nothing
-    assert _schema_version(path) == "4"
+    assert _schema_version(path) == "5"
 
 
 def test_catalog_version_2_store_gains_wording_not_questions(tmp_path: Path):
@@ -63,7 +63,9 @@ def test_catalog_version_2_store_gains_wording_not_questions(tmp_path: Path):
     with sqlite3.connect(path) as conn:
         kept = conn.execute("SELECT wording_id, questions, answer, not_questions FROM wordings").fetchall()
     assert kept == [("WD-1", '["问"]', "答", "[]")]
-    assert _schema_version(path) == "4"
+    with sqlite3.connect(path) as conn:  # version 5: every earlier entry is approved wording
+        assert conn.execute("SELECT kind FROM wordings").fetchall() == [("wording",)]
+    assert _schema_version(path) == "5"
 
 
 def test_catalog_version_3_store_gains_section_questions_on_chunks(tmp_path: Path):
@@ -86,4 +88,4 @@ def test_catalog_version_3_store_gains_section_questions_on_chunks(tmp_path: Pat
     [chunk] = catalog.chunks_of(["v1"])
     catalog.close()
     assert (chunk.heading, chunk.text, chunk.questions) == ("一、领取条件", "缴费满一年。", ())
-    assert _schema_version(path) == "4"
+    assert _schema_version(path) == "5"
