@@ -27,7 +27,7 @@ from kb_assistant.answer.extractive import Quote, SentenceExtractor
 from kb_assistant.answer.facts import is_retirement_calculation
 from kb_assistant.answer.generated import LLMAnswerer
 from kb_assistant.answer.guidance import GuidanceFinder
-from kb_assistant.answer.lookups import LOOKUP_MESSAGE, RecordLookup
+from kb_assistant.answer.lookups import LOOKUP_MESSAGE, PUBLIC_LOOKUP_MESSAGE, RecordLookup
 from kb_assistant.answer.model import Answer, AnswerMode, Verbosity
 from kb_assistant.answer.render import AnswerRenderer, BasisLine, chinese_date, citation_label, version_label
 from kb_assistant.answer.scope import ScopeGuard
@@ -121,7 +121,7 @@ class AnswerComposer:
             confidence = 1.0 if result.complete else 0.5
             return self._answer(frame, AnswerMode.CALCULATOR, result.conclusion, basis, hits, confidence)
         if self.lookups.asks(question):
-            return self._escalate(frame, LOOKUP_MESSAGE, 1.0)
+            return self._escalate(frame, LOOKUP_MESSAGE, 1.0, PUBLIC_LOOKUP_MESSAGE)
 
         hits = self.searcher.search(snapshot, question, self.config.search_k, as_of, region)
         sections = self.sections.ranking(
@@ -145,14 +145,16 @@ class AnswerComposer:
             )
             gap = uncovered.handover(query_vector, known, as_of, region)
             if gap is not None:  # a topic trainers know the knowledge base lacks
-                return self._escalate(frame, gap.topic.message, round(gap.cosine, 4))
+                topic = gap.topic
+                return self._escalate(frame, topic.message, round(gap.cosine, 4), topic.public_message)
         if (
             referral is not None
             and match is not None
             and match.confident
             and not referral.covered_by((*match.entry.questions, match.entry.answer))
         ):
-            return self._escalate(frame, referral.message, 1.0)  # "身份证丢了" is not the card's loss
+            # "身份证丢了" is not the card's loss
+            return self._escalate(frame, referral.message, 1.0, referral.public_message)
         if match is not None and match.confident and match.review is not None:
             notice = (
                 f"统一答复口径{match.entry.wording_id}所依据的{match.review.citation}"
@@ -175,7 +177,7 @@ class AnswerComposer:
             )
 
         if referral is not None:
-            return self._escalate(frame, referral.message, 1.0)
+            return self._escalate(frame, referral.message, 1.0, referral.public_message)
         nearest = _nearest_similarity(query_vector, release_matrix, snapshot, as_of, region)
         if not hits or not self.scope.supported(question, nearest):
             return self._escalate(frame, OUT_OF_SCOPE, round(nearest, 4))
@@ -256,7 +258,11 @@ class AnswerComposer:
                 return quote
         return None
 
-    def _escalate(self, frame: _Frame, message: str, confidence: float) -> Answer:
+    def _escalate(self, frame: _Frame, message: str, confidence: float, public: str | None = None) -> Answer:
+        """`message` tells the agent what to do; `public`, if given, is its wording for the
+        public web chat, which has no specialist to transfer to."""
+        if frame.verbosity is Verbosity.PUBLIC and public is not None:
+            message = public
         text = self.renderer.escalate(message, frame.as_of, frame.verbosity)
         return self._finish(frame, text, AnswerMode.ESCALATE, None, [], confidence)
 

@@ -12,11 +12,16 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["LOOKUP_MESSAGE", "RecordLookup"]
+__all__ = ["LOOKUP_MESSAGE", "PUBLIC_LOOKUP_MESSAGE", "RecordLookup"]
 
 LOOKUP_MESSAGE = (
     "来电人要求查询具体人员的参保或待遇记录，知识库不能查询个人信息。请核验身份后转专席或创建工单；"
     "本人也可以通过湖南智慧人社App、电子社保卡或社保经办窗口查询，他人的信息不能向来电人提供。"
+)
+# the same for the public web chat: no agent, no identity check to pass on
+PUBLIC_LOOKUP_MESSAGE = (
+    "在线咨询不能查询具体人员的参保或待遇记录。本人可以通过湖南智慧人社App、电子社保卡或社保经办窗口"
+    "查询，他人的信息不能提供。"
 )
 
 # Asking the agent (not the caller's own phone) to look something up.

@@ -29,6 +29,12 @@ class Referral:
     # while drawing unemployment benefit is the unemployment fund's business, not 12393's
     unless: tuple[str, ...] = ()
 
+    @property
+    def public_message(self) -> str:
+        """The line for the public web chat: the table tells the agent "请告知来电人…", the
+        public reads "请您…"."""
+        return self.message.replace("请告知来电人", "请您")
+
     def covered_by(self, texts: tuple[str, ...]) -> bool:
         """Do these texts (an entry's example questions and answer) take up the keyword?
         Trainers who wrote "灵活就业医保登记找哪个部门" as an example meant the entry to answer it."""

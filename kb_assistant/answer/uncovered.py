@@ -41,6 +41,11 @@ class UncoveredTopic:
     valid_to: date = date.max
     region: str = "全国"
 
+    @property
+    def public_message(self) -> str:
+        """The public web chat's line: the approved one tells the agent to transfer the call."""
+        return f"关于“{self.topic}”，知识库暂未收录统一的答复口径，暂时无法在线答复。"
+
     def serves(self, as_of: date, region: str | None) -> bool:
         return self.valid_from <= as_of <= self.valid_to and region_applies(self.region, region)
 

@@ -8,6 +8,7 @@ import pytest
 
 from kb_assistant.answer.extractive import split_sentences
 from kb_assistant.answer.model import AnswerMode
+from kb_assistant.answer.scope import load_referrals
 from kb_assistant.answer.sections import SectionRanking
 from kb_assistant.errors import InputError
 from kb_assistant.kb import KB, MAX_QUESTION_CHARS
@@ -229,6 +230,35 @@ def test_ask_public_verbosity_hides_the_release_line(corpus_kb: KB):
     public = corpus_kb.ask("产假几天", as_of="2026-11-28", verbosity="public")
     assert "知识库发布版本" in agent.answer and "知识库发布版本" not in public.answer
     assert public.answer.endswith("（以上按2026年11月28日有效的政策答复，具体以经办机构办理为准。）")
+
+
+@pytest.mark.parametrize(
+    ("question", "public_line"),
+    [
+        (
+            "下个月结婚，婚假有几天",
+            "【答复】关于“婚假、丧假天数”，知识库暂未收录统一的答复口径，暂时无法在线答复。",
+        ),
+        ("住房公积金怎么提取出来", "请您拨打12329住房公积金服务热线咨询。"),
+        ("帮我查一下张建国的社保交了多少年", "在线咨询不能查询具体人员的参保或待遇记录。"),
+    ],
+)
+def test_ask_public_handover_speaks_to_the_caller_not_the_agent(
+    corpus_kb: KB, question: str, public_line: str
+):
+    """Agents transfer the call or open a work order; the public web chat has no one to
+    transfer to, so its handover says what the caller can do."""
+    agent = corpus_kb.ask(question, as_of="2026-12-02")
+    public = corpus_kb.ask(question, as_of="2026-12-02", verbosity="public")
+    assert agent.mode is public.mode is AnswerMode.ESCALATE
+    assert public_line in public.answer and public_line not in agent.answer
+    assert not any(word in public.answer for word in ("专席", "工单", "来电人"))
+    assert public.answer.endswith("（您也可以拨打12333咨询人工服务。）")
+
+
+def test_referral_public_lines_address_the_caller():
+    for referral in load_referrals():
+        assert "来电人" not in referral.public_message, referral.keyword
 
 
 def test_ask_json_shape_and_reproducible_answer_id(corpus_kb: KB):
