@@ -94,6 +94,15 @@ def test_typo_corrector_fixes_homophones_longest_first(tmp_path):
         TypoCorrector.load(bad)
 
 
+def test_typo_corrector_keeps_a_word_its_table_maps_to_itself():
+    from kb_assistant.text.typos import TypoCorrector
+
+    fix = TypoCorrector.load()
+    assert fix("我有失业经历，现在领失业经要带么子") == "我有失业经历，现在领失业金要带什么"
+    own = TypoCorrector({"失业经": "失业金", "失业经历": "失业经历", "冇": "没"})
+    assert own("失业经历冇算，失业经冇领") == "失业经历没算，失业金没领"
+
+
 def test_typo_corrector_rewrites_dialect_words_to_plain_mandarin(tmp_path):
     from kb_assistant.text.typos import TypoCorrector
 
