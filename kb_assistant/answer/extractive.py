@@ -39,6 +39,7 @@ _TABLE_RULE = re.compile(r"^\s*\|[\s:|-]*\|\s*$")  # |---|:---:| under the heade
 NOTE_TEXT = r"(?:《[^》]*》|[^（）《])*"
 _NOTES = re.compile(r"（(?:依据|实务提示)" + NOTE_TEXT + "）")  # （依据：…） and （实务提示） anywhere
 _SOURCE_NOTE = re.compile("^" + _NOTES.pattern)  # one opening a line
+ENUMERATION_CHARS = 240  # a list longer than this is quoted by its items, as prose is
 EXPANSION_WEIGHT = 0.5  # a word the thesaurus added, against 1 for a word of the question's own
 
 
@@ -210,10 +211,37 @@ class SentenceExtractor:
         quoted = {-c[1] for c in chosen}  # a row's cells mean what its table's header says
         for header in sorted({header_of[p] for p in quoted if p in header_of} - quoted):
             chosen.append((0, -header, sentences[header], frozenset()))
+        for start, end in _enumerations(tuple(sentences)):  # a list is quoted whole
+            if any(start <= -c[1] < end for c in chosen):
+                held = {-c[1] for c in chosen}
+                chosen.extend((0, -k, sentences[k], frozenset()) for k in range(start, end) if k not in held)
         chosen.sort(key=lambda s: -s[1])
         covered = set().union(*(s[3] for s in chosen))
         overlap = len(covered) / len(words) if words else 0.0
         return Quote(hit, tuple(s[2] for s in chosen), round(overlap, 4))
+
+
+def _enumerations(sentences: tuple[str, ...]) -> list[tuple[int, int]]:
+    """The [start, end) positions of each short enumerated list: a lead-in ending in "：" and
+    its items, each closed by "；", the last by "。" ("有下列情形之一的，停止领取…：重新就业；
+    应征服兵役；…。"). Quoting two items of such a list, the two the question's words hit,
+    drops the one the caller asked about in other words (当兵 for 应征服兵役) and reads out
+    a list as if it were complete."""
+    runs: list[tuple[int, int]] = []
+    k = 0
+    while k < len(sentences):
+        lead = _NOTES.sub("", sentences[k])
+        if "：" not in lead or not lead.endswith("；") or is_table_row(lead):
+            k += 1
+            continue
+        end = k + 1
+        while end < len(sentences) and _NOTES.sub("", sentences[end]).endswith("；"):
+            end += 1
+        end = min(end + 1, len(sentences))  # the item closing the list
+        if end - k >= 3 and sum(len(s) for s in sentences[k:end]) <= ENUMERATION_CHARS:
+            runs.append((k, end))
+        k = end
+    return runs
 
 
 def _table_headers(sentences: tuple[str, ...] | list[str]) -> dict[int, int]:

@@ -96,6 +96,30 @@ def test_sentence_extractor_does_not_count_the_words_of_a_source_note(analyzer: 
     assert quote.sentences == ("（一）在工作时间和工作岗位上突发疾病，在48小时之内经抢救无效死亡；",)
 
 
+_STOPS = (
+    "领取期间有下列情形之一的，停止领取失业保险金：重新就业；应征服兵役；移居境外；"
+    "享受基本养老保险待遇。（依据：《中华人民共和国社会保险法》第五十一条）\n"
+    "其他说明一句。另一句说明失业保险金怎样领取。"
+)
+
+
+def test_sentence_extractor_quotes_an_enumerated_list_whole(analyzer: Analyzer):
+    heading = "六、什么情况下停发"
+    hit = Hit(1, 1.0, "失业保险金", "KB-SY-001", None, heading, _STOPS, "v1", None, None, "全国", "kb")
+    quote = SentenceExtractor(analyzer, Thesaurus.load()).quote("我在领失业保险金，去当兵了还能领吗", hit)
+    lead = "领取期间有下列情形之一的，停止领取失业保险金："
+    assert quote.text.startswith(lead + "重新就业；应征服兵役；移居境外；享受基本养老保险待遇。")
+    assert "另一句说明失业保险金怎样领取。" in quote.text  # the list does not crowd out the prose
+
+
+def test_sentence_extractor_quotes_items_of_a_long_list_alone(analyzer: Analyzer):
+    items = "；".join(f"第{k}种情形说明文字较长一些的内容" for k in range(20))
+    text = f"有下列情形之一的：{items}；兵役。"
+    hit = Hit(1, 1.0, "t", "KB-X", None, "h", text, "v1", None, None, "全国", "kb")
+    quote = SentenceExtractor(analyzer, Thesaurus.load(), max_sentences=1).quote("兵役", hit)
+    assert quote.sentences == ("兵役。",)
+
+
 def test_sentence_extractor_warm_segments_every_sentence(analyzer: Analyzer):
     extractor = SentenceExtractor(analyzer, Thesaurus.load())
     assert extractor.warm(["第一句。第二句；（依据：《甲》第一条）", "| 表 | 格 |"]) == 3
