@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -51,6 +52,27 @@ def test_wording_match_names_the_near_miss_it_declines_for(corpus_kb: KB):
                 declined.append((match.confident, match.near_miss == question))
     assert len(declined) >= 20  # near-topic questions do rank their entry first
     assert set(declined) == {(False, True)}
+
+
+def test_wording_match_declines_a_question_as_near_three_not_questions_as_three_examples(corpus_kb: KB):
+    """One example of the transfer entry is a little nearer than any not_question, but the
+    entry's three nearest not_questions (where the pension is paid) are as near as its three
+    nearest examples: the question asks what trainers listed as not answered."""
+    matcher = corpus_kb.wording_matcher(corpus_kb.snapshot())
+    question = "一直在外地交社保，退休在哪里领养老金"
+    vector = corpus_kb.embedder.embed_query(question)
+    day = date(2026, 11, 28)
+    declined = matcher.match(question, vector, day, None, [])
+    default = matcher.config
+    try:
+        matcher.config = replace(default, counter_set_margin=2.0)  # 2 ignores the three nearest
+        served = matcher.match(question, vector, day, None, [])
+    finally:
+        matcher.config = default
+    assert declined is not None and served is not None
+    assert (declined.entry.wording_id, served.entry.wording_id) == ("WD-ZY-001", "WD-ZY-001")
+    assert served.near_miss is None and served.confident
+    assert declined.near_miss == "我爸已经在外地领退修金了，养老关系还要转不" and not declined.confident
 
 
 def _uncited_section_questions(kb: KB) -> list[tuple[str, str, str]]:
