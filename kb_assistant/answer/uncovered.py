@@ -70,7 +70,8 @@ class UncoveredMatch:
 
 
 def _in_force(window: tuple[date, date]) -> bool:
-    """In force on some day: a version replaced from the start keeps only the sentinel day."""
+    """In force on some day. Releases published before windows marked a version replaced
+    from the start as never in force keep it the sentinel day alone."""
     start, end = window
     return start <= end and end > OPEN_START
 

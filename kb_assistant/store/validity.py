@@ -20,8 +20,23 @@ from kb_assistant.store.catalog import VersionRow
 __all__ = ["validity_windows"]
 
 
+# the window of a version never in force, though it starts at OPEN_START (a version without
+# `effective_from` replaced by another without one): date.min has no day before it, so the
+# window starts the day after instead, and valid_to < valid_from still says "never"
+_NEVER_FROM_START = (OPEN_START + timedelta(days=1), OPEN_START)
+
+
 def _day_before(day: date) -> date:
     return day - timedelta(days=1) if day > OPEN_START else OPEN_START
+
+
+def _window(start: date, end: date, replaced_from: date | None) -> tuple[date, date]:
+    """(start, end) cut the day before `replaced_from`; empty when that is on or before start."""
+    if replaced_from is None:
+        return start, end
+    if replaced_from <= start:
+        return _NEVER_FROM_START if start == OPEN_START else (start, _day_before(start))
+    return start, min(end, _day_before(replaced_from))
 
 
 def validity_windows(versions: Iterable[VersionRow]) -> dict[str, tuple[date, date]]:
@@ -37,9 +52,8 @@ def validity_windows(versions: Iterable[VersionRow]) -> dict[str, tuple[date, da
         for i, row in enumerate(doc_rows):
             start = row.effective_from or OPEN_START
             end = row.effective_to or OPEN_END
-            if i + 1 < len(doc_rows):
-                end = min(end, _day_before(doc_rows[i + 1].effective_from or OPEN_START))
-            windows[row.version_id] = (start, end)
+            following = doc_rows[i + 1].effective_from or OPEN_START if i + 1 < len(doc_rows) else None
+            windows[row.version_id] = _window(start, end, following)
 
     names: dict[str, set[str]] = defaultdict(set)
     for row in rows:
@@ -58,5 +72,5 @@ def validity_windows(versions: Iterable[VersionRow]) -> dict[str, tuple[date, da
             if other.doc_key in targets:
                 o_start, o_end = windows[other.version_id]
                 if o_start < start:
-                    windows[other.version_id] = (o_start, min(o_end, _day_before(start)))
+                    windows[other.version_id] = _window(o_start, o_end, start)
     return windows

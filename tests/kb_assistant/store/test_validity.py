@@ -63,6 +63,13 @@ def test_validity_same_start_later_ingest_wins():
     assert windows["b"] == (date(2020, 1, 1), OPEN_END)
 
 
+def test_validity_version_without_start_replaced_by_one_without_start_is_never_in_force():
+    windows = validity_windows([version("a", "d", None, 1), version("b", "d", None, 2)])
+    start, end = windows["a"]
+    assert end < start  # not in force on OPEN_START either
+    assert windows["b"] == (OPEN_START, OPEN_END)
+
+
 def test_validity_explicit_effective_to_is_kept():
     windows = validity_windows([version("a", "d", date(2020, 1, 1), 1, end=date(2021, 6, 30))])
     assert windows["a"] == (date(2020, 1, 1), date(2021, 6, 30))
