@@ -476,6 +476,7 @@ class KB:
                         words,
                         self.thesaurus,
                         question_vectors=listed,
+                        catalog=self.catalog,
                     ),
                 )
             return self._composer

@@ -299,6 +299,16 @@ class Catalog:
                 [(embedder, h, v) for h, v in vectors.items()],
             )
 
+    def trained_model(self, model_key: str) -> bytes | None:
+        row = self.conn.execute(
+            "SELECT model FROM trained_models WHERE model_key = ?", (model_key,)
+        ).fetchone()
+        return None if row is None else bytes(row[0])
+
+    def add_trained_model(self, model_key: str, model: bytes) -> None:
+        with self.transaction() as conn:
+            conn.execute("INSERT OR IGNORE INTO trained_models VALUES (?, ?)", (model_key, model))
+
     def add_to_draft(self, version_ids: Iterable[str]) -> None:
         now = utc_now()
         with self.transaction() as conn:

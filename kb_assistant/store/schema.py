@@ -94,4 +94,10 @@ CREATE TABLE IF NOT EXISTS question_vectors(
     vector BLOB NOT NULL,
     PRIMARY KEY(embedder, text_hash)
 );
+-- models trained from a release's example questions, keyed by a hash of what they were
+-- trained on (an .npz without pickles): loading a release reads them instead of retraining
+CREATE TABLE IF NOT EXISTS trained_models(
+    model_key TEXT PRIMARY KEY,
+    model BLOB NOT NULL
+);
 """
