@@ -93,7 +93,7 @@ def main() -> None:
     right, wrong, stray, expected = counts(asked, 0, base.min_score, base.min_margin)
     print(
         f"current defaults ({_weights(base)}; bar {base.min_score:.2f}, margin {base.min_margin:.2f}): "
-        f"hit rate {right / expected:.3f}, wrong entry {wrong}, served where none expected {stray}"
+        f"hit rate {right / max(expected, 1):.3f}, wrong entry {wrong}, served where none expected {stray}"
     )
     report_wording(asked, weight_grid)
     report_sections(asked)
@@ -136,7 +136,7 @@ def report_wording(asked: list[Asked], grid: list[WordingMatchConfig]) -> None:
     print(f"  {'bar':>6} {'right':>6} {'wrong':>6} {'stray':>6}")
     for b in np.arange(bar - 0.1, bar + 0.11, 0.02):
         right, wrong, stray, expected = counts(asked, w, float(b), margin)
-        print(f"  {b:6.2f} {right / expected:6.3f} {wrong:6d} {stray:6d}")
+        print(f"  {b:6.2f} {right / max(expected, 1):6.3f} {wrong:6d} {stray:6d}")
     rng = np.random.default_rng(0)
     folds = rng.permutation(len(asked)) % 5
     right = wrong = stray = expected = 0
@@ -147,7 +147,7 @@ def report_wording(asked: list[Asked], grid: list[WordingMatchConfig]) -> None:
         r, wr, st, ex = counts(test, fw, fbar, fmargin)
         right, wrong, stray, expected = right + r, wrong + wr, stray + st, expected + ex
     print(
-        f"  5-fold cross-validated: wording hit rate {right / expected:.3f}, "
+        f"  5-fold cross-validated: wording hit rate {right / max(expected, 1):.3f}, "
         f"wrong entry {wrong}, served where none expected {stray}"
     )
 
@@ -166,6 +166,7 @@ SECTION_GRID = {
     "asked_pairs_weight": (0.0, 0.05, 0.1),
     "heading_pairs_weight": (0.0, 0.05, 0.1),
     "rank_weight": (0.0, 1.0),
+    "classifier_weight": (0.0, 0.5, 1.0, 2.0),
 }
 
 
@@ -198,6 +199,7 @@ def report_sections(asked: list[Asked]) -> None:
             "without the question cosines",
             replace(SectionPickConfig(), question_weight=0.0, second_question_weight=0.0),
         ),
+        ("without the classifier", replace(SectionPickConfig(), classifier_weight=0.0)),
         ("cosine only", SectionPickConfig(**{k: 0.0 for k in SECTION_GRID})),
     ):
         first = [a.cited[int(np.argmax(a.features.values @ config.weights()))] for a in wanted]
@@ -210,6 +212,7 @@ _EARLIER = SectionPickConfig(
     heading_weight=0.02,
     asked_pairs_weight=0.0,
     heading_pairs_weight=0.0,
+    classifier_weight=0.0,
 )
 
 
