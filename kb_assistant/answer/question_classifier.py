@@ -12,7 +12,8 @@ entries' `questions`, the section picker one over the knowledge sections'
 Features: the e5 query vector (already computed for the search) and the TF-IDF of the
 question's characters and character pairs, hashed into `buckets` columns and L2-normalised
 (speech-to-text typos and dialect keep most of their characters); the character part is
-kept sparse, so 1,400 questions of 170 sections train in a couple of seconds. Softmax
+kept sparse, so the 1,380 questions of 172 sections train in 7 s here (the 700 of 45
+entries in 2.4 s), once per release: the catalog keeps the model. Softmax
 regression by full-batch gradient descent from zero weights: the same examples give the
 same model, bit for bit, on every machine with the same numpy.
 """
