@@ -15,7 +15,7 @@ question's characters and character pairs, hashed into `buckets` columns and L2-
 kept sparse, so the 1,380 questions of 172 sections train in 7 s here (the 700 of 45
 entries in 2.4 s), once per release: the catalog keeps the model. Softmax
 regression by full-batch gradient descent from zero weights: the same examples give the
-same model, bit for bit, on every machine with the same numpy.
+same model, bit for bit, on the same machine and numpy (BLAS kernels differ by CPU).
 """
 
 from __future__ import annotations
