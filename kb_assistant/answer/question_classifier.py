@@ -20,6 +20,7 @@ same model, bit for bit, on the same machine and numpy (BLAS kernels differ by C
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import zlib
@@ -170,7 +171,7 @@ class QuestionClassifier:
                     json.dumps(asdict(config), sort_keys=True),
                     json.dumps(list(labels), ensure_ascii=False),
                     json.dumps(list(questions), ensure_ascii=False),
-                    sha256_hex(np.ascontiguousarray(vectors, dtype=np.float32).tobytes().hex()),
+                    hashlib.sha256(np.ascontiguousarray(vectors, dtype=np.float32).tobytes()).hexdigest(),
                 ]
             )
         )

@@ -182,11 +182,11 @@ class KnowledgeSectionPicker:
         scored = [(r.title, r.doc_number, r.heading, float(c)) for r, c in zip(rows, scores, strict=True)]
         return SectionRanking(best, features.asked, scored)
 
-    @staticmethod
-    def _classified(index: SectionIndex, question: str, query: np.ndarray) -> np.ndarray:
-        """p(section | question) per position in the index (0 without section questions)."""
+    def _classified(self, index: SectionIndex, question: str, query: np.ndarray) -> np.ndarray:
+        """p(section | question) per position in the index (0 without section questions, and
+        not computed when it weighs nothing)."""
         column = np.zeros(index.rows.size)
-        if index.classifier is not None and index.classified is not None:
+        if self.config.classifier_weight and index.classifier is not None and index.classified is not None:
             column[index.classified] = index.classifier.distribution(question, query)
         return column
 

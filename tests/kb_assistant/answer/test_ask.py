@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -14,6 +13,7 @@ from kb_assistant.answer.sections import SectionRanking
 from kb_assistant.errors import InputError
 from kb_assistant.kb import KB, MAX_QUESTION_CHARS
 from kb_assistant.retrieve.retrievers import release_matrix
+from tests.kb_assistant.answer.matching import configured
 from tests.kb_assistant.contract import ANSWER_KEYS
 
 
@@ -62,18 +62,12 @@ def test_wording_match_declines_a_question_as_near_three_not_questions_as_three_
     question = "一直在外地交社保，退休在哪里领养老金"
     vector = corpus_kb.embedder.embed_query(question)
     day = date(2026, 11, 28)
-    default = matcher.config
-    try:
-        # the classifier puts the pension-payment entry first (then declined for the transfer
-        # section): without it the transfer entry is first, the case this test is about
-        matcher.config = replace(default, classifier_weight=0.0)
+    # the classifier puts the pension-payment entry first (then declined for the transfer
+    # section): without it the transfer entry is first, the case this test is about
+    with configured(matcher, classifier_weight=0.0):
         declined = matcher.match(question, vector, day, None, [])
-        matcher.config = replace(
-            default, classifier_weight=0.0, counter_set_margin=2.0
-        )  # 2 ignores the three nearest
+    with configured(matcher, classifier_weight=0.0, counter_set_margin=2.0):  # 2 ignores the three nearest
         served = matcher.match(question, vector, day, None, [])
-    finally:
-        matcher.config = default
     assert declined is not None and served is not None
     assert (declined.entry.wording_id, served.entry.wording_id) == ("WD-ZY-001", "WD-ZY-001")
     assert served.near_miss is None and served.confident

