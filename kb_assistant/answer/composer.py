@@ -239,15 +239,21 @@ class AnswerComposer:
     def _noted_sources(self, frame: _Frame, guide: Quote, hits: list[Hit]) -> list[Quote]:
         """The articles the quoted sentences rest on (their source notes), those the search
         ranked higher first, at most `basis_articles`."""
-        noted: list[WordingCitation] = []
-        for sentence in guide.sentences:
-            noted.extend(c for c in sentence_basis(guide.hit.text, sentence) if c not in noted)
-        resolved, _ = CitationResolver(frame.snapshot).resolve_all(tuple(noted), frame.as_of, frame.region)
+        resolver = CitationResolver(frame.snapshot)
         searched = {(h.version_id, h.article, h.heading): h.rank for h in hits}
-        resolved.sort(
-            key=lambda h: (searched.get((h.version_id, h.article, h.heading), len(hits) + h.rank), h.rank)
-        )
-        return [self.extractor.quote(frame.matched, h) for h in resolved[: self.config.basis_articles]]
+        picked: list[Hit] = []
+        # the notes of the sentences the question chose first: a passage quoted whole must
+        # not push their articles out
+        for sentences in (guide.asked or guide.sentences, guide.sentences):
+            noted: list[WordingCitation] = []
+            for sentence in sentences:
+                noted.extend(c for c in sentence_basis(guide.hit.text, sentence) if c not in noted)
+            resolved, _ = resolver.resolve_all(tuple(noted), frame.as_of, frame.region)
+            resolved.sort(
+                key=lambda h: (searched.get((h.version_id, h.article, h.heading), len(hits) + h.rank), h.rank)
+            )
+            picked.extend(h for h in resolved if h not in picked)
+        return [self.extractor.quote(frame.matched, h) for h in picked[: self.config.basis_articles]]
 
     def _searched_source(self, frame: _Frame, hits: list[Hit]) -> Quote | None:
         for hit in hits:

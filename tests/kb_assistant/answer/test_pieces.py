@@ -92,8 +92,37 @@ def test_sentence_extractor_does_not_count_the_words_of_a_source_note(analyzer: 
         "（二）原为军人，因战负伤致残，到用人单位后旧伤复发。（依据：《工伤保险条例》第十五条）"
     )
     hit = Hit(1, 1.0, "工伤认定", "KB-GS-001", None, "二、视同工伤", text, "v1", None, None, "全国", "kb")
-    quote = SentenceExtractor(analyzer, Thesaurus.load()).quote("上班时晕倒抢救无效，算工伤吗", hit)
+    extractor = SentenceExtractor(analyzer, Thesaurus.load(), whole_chars=0)
+    quote = extractor.quote("上班时晕倒抢救无效，算工伤吗", hit)
     assert quote.sentences == ("（一）在工作时间和工作岗位上突发疾病，在48小时之内经抢救无效死亡；",)
+
+
+_SURVIVORS = (
+    "（一）参加基本养老保险的个人因病死亡的，其遗属可以领取丧葬补助金和抚恤金。"
+    "（依据：《中华人民共和国社会保险法》第十七条）\n\n"
+    "（二）遗属可向经办机构申领。（依据：《社会保险经办条例》第十九条）\n\n"
+    "（三）个人账户余额可以继承。（依据：《中华人民共和国社会保险法》第十四条）"
+)
+
+
+def test_sentence_extractor_quotes_a_short_passage_whole(analyzer: Analyzer):
+    hit = Hit(1, 1.0, "养老金", "KB-YL-001", None, "五、遗属待遇", _SURVIVORS, "v1", None, None, "全国", "kb")
+    extractor = SentenceExtractor(analyzer, Thesaurus.load())
+    quote = extractor.quote("老人病故了，家属能领丧葬补助金吗", hit, limit=1)
+    assert quote.sentences == split_sentences(_SURVIVORS)  # all three items, in their order
+    assert quote.asked == (split_sentences(_SURVIVORS)[0],)  # the one the question's words chose
+
+
+def test_sentence_extractor_quotes_a_longer_passage_by_its_sentences(analyzer: Analyzer):
+    hit = Hit(1, 1.0, "养老金", "KB-YL-001", None, "五、遗属待遇", _SURVIVORS, "v1", None, None, "全国", "kb")
+    extractor = SentenceExtractor(analyzer, Thesaurus.load(), whole_chars=len(_SURVIVORS) // 4)
+    quote = extractor.quote("老人病故了，家属能领丧葬补助金吗", hit, limit=1)
+    assert quote.sentences == quote.asked == (split_sentences(_SURVIVORS)[0],)
+
+
+def test_sentence_extractor_rejects_a_negative_whole_passage_length(analyzer: Analyzer):
+    with pytest.raises(ValueError, match="whole_chars must be >= 0"):
+        SentenceExtractor(analyzer, Thesaurus.load(), whole_chars=-1)
 
 
 _STOPS = (
@@ -139,7 +168,8 @@ def test_sentence_extractor_quotes_a_table_row_under_its_header(analyzer: Analyz
 
 def test_sentence_extractor_quotes_the_sentences_sharing_words(analyzer: Analyzer, corpus_kb: KB):
     hit = corpus_kb.search("产假", k=1).hits[0]
-    quote = SentenceExtractor(analyzer, Thesaurus.load(), max_sentences=1).quote("难产增加多少天产假", hit)
+    extractor = SentenceExtractor(analyzer, Thesaurus.load(), max_sentences=1, whole_chars=0)
+    quote = extractor.quote("难产增加多少天产假", hit)
     assert len(quote.sentences) == 1 and "难产" in quote.text
     assert quote.text in hit.text.replace("\n", "") or quote.text in hit.text
 
