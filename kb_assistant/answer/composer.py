@@ -237,13 +237,12 @@ class AnswerComposer:
         return self.extractor.quote(frame.matched, sections.best[0], self.config.guide_sentences)
 
     def _noted_sources(self, frame: _Frame, guide: Quote, hits: list[Hit]) -> list[Quote]:
-        """The articles the quoted sentences rest on (their source notes), those the search
-        ranked higher first, at most `basis_articles`."""
+        """The articles the quoted sentences rest on (their source notes), at most
+        `basis_articles`: those of the sentences the question's words chose first, then the
+        rest of a passage quoted whole; within each, those the search ranked higher first."""
         resolver = CitationResolver(frame.snapshot)
         searched = {(h.version_id, h.article, h.heading): h.rank for h in hits}
         picked: list[Hit] = []
-        # the notes of the sentences the question chose first: a passage quoted whole must
-        # not push their articles out
         for sentences in (guide.asked or guide.sentences, guide.sentences):
             noted: list[WordingCitation] = []
             for sentence in sentences:
