@@ -122,15 +122,19 @@ def ingest(
             err.print(f"warning: {warning}")
         for failure in report.failed:
             err.print(f"failed: {failure['path']}: {failure['reason']}")
+        restored = f"{len(report.restored)} restored, " if report.restored else ""
         out.print(
-            f"ingested {len(report.added)} new version(s), {len(report.unchanged)} unchanged, "
+            f"ingested {len(report.added)} new version(s), {restored}{len(report.unchanged)} unchanged, "
             f"{len(report.failed)} failed; embedded {report.chunks_embedded} chunk(s), "
             f"reused {report.chunks_reused}"
         )
+        for path in report.restored:
+            out.print(f"restored: {path} is back to a text ingested before; that version is in the draft")
         if report.release is not None:
             out.print(f"live release: {report.release}")
-        elif report.added:
-            out.print("the new versions are in the draft: run `kb publish` to make them live")
+        elif report.added or report.restored:
+            which = "new" if report.added else "restored"
+            out.print(f"the {which} versions are in the draft: run `kb publish` to make them live")
     if report.failed:
         raise typer.Exit(EXIT_FILES_FAILED)
 

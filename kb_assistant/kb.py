@@ -205,7 +205,7 @@ class KB:
         self.check_publish_note(note, force)
         publisher = self._publisher()
         latest = self.catalog.latest_release_id()
-        if latest is not None and not (self.catalog.draft_ids() - publisher.live_ids()):
+        if latest is not None and not publisher.changes_live():
             return PublishResult(latest, created=False)
         if gate and not force:
             report = self.gate_report(extra_sets, progress)

@@ -64,6 +64,8 @@ class IngestReport:
 
     added: list[dict[str, Any]] = field(default_factory=list)  # new versions
     unchanged: list[str] = field(default_factory=list)
+    # files put back to a text ingested before: that version is current again, in the draft
+    restored: list[str] = field(default_factory=list)
     failed: list[dict[str, str]] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)

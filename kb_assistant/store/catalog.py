@@ -164,6 +164,26 @@ class Catalog:
         with self.transaction() as conn:
             conn.execute("INSERT OR IGNORE INTO sources VALUES (?, ?, ?)", (path, file_hash, version_id))
 
+    def latest_source_version(self, path: str) -> str | None:
+        """The version of the text last ingested from `path` (sources rows keep their order)."""
+        row = self.conn.execute(
+            "SELECT version_id FROM sources WHERE path = ? ORDER BY rowid DESC LIMIT 1", (path,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def restore(self, path: str, file_hash: str, version_id: str) -> None:
+        """A file put back to an earlier text: that version becomes the file's latest and the
+        last taken (`seq` orders versions of a document with the same effective date, the
+        later one in force), and goes into the draft, atomically. Releases keep their windows."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM sources WHERE path = ? AND file_hash = ?", (path, file_hash))
+            conn.execute("INSERT INTO sources VALUES (?, ?, ?)", (path, file_hash, version_id))
+            conn.execute(
+                "UPDATE versions SET seq = (SELECT MAX(seq) + 1 FROM versions) WHERE version_id = ?",
+                (version_id,),
+            )
+            conn.execute("INSERT OR IGNORE INTO draft VALUES (?, ?)", (version_id, utc_now()))
+
     def add_version(
         self, doc: ParsedDocument, doc_key: str, chunk_hashes: list[str], file_hash: str, source_key: str
     ) -> None:

@@ -123,9 +123,7 @@ class Ingestor:
         fhash = file_hash(path)
         known = self.catalog.version_for_source(key_path, fhash)
         if known is not None and self.catalog.has_version(known):
-            report.unchanged.append(str(path))
-            if known not in live_ids:
-                self.catalog.add_to_draft([known])
+            self._keep(known, str(path), key_path, fhash, live_ids, report)
             return
         parsed = self.parser.parse_source(path)
         if isinstance(parsed, WordingEntry):
@@ -134,10 +132,7 @@ class Ingestor:
         doc = parsed
         report.warnings.extend(f"{path}: {w}" for w in doc.warnings)
         if self.catalog.has_version(doc.version_hash):
-            self.catalog.record_source(key_path, fhash, doc.version_hash)
-            report.unchanged.append(str(path))
-            if doc.version_hash not in live_ids:
-                self.catalog.add_to_draft([doc.version_hash])
+            self._keep(doc.version_hash, str(path), key_path, fhash, live_ids, report)
             return
         doc_key = canonical_title(doc.meta.title)
         earlier = [(v.source, v.effective_from) for v in self.catalog.versions_of(doc_key)]
@@ -157,15 +152,27 @@ class Ingestor:
         )
         pending.append(_Pending(doc, doc_key, hashes, texts, fhash, key_path))
 
+    def _keep(
+        self, version_id: str, shown: str, key_path: str, fhash: str, live_ids: set[str], report: IngestReport
+    ) -> None:
+        """A text the catalog holds already. When the file last held another text, it was put
+        back (a trainer undoing an edit): the earlier version becomes current again."""
+        latest = self.catalog.latest_source_version(key_path)
+        if latest is not None and latest != version_id:
+            self.catalog.restore(key_path, fhash, version_id)
+            report.restored.append(shown)
+            return
+        self.catalog.record_source(key_path, fhash, version_id)
+        report.unchanged.append(shown)
+        if version_id not in live_ids:
+            self.catalog.add_to_draft([version_id])
+
     def _take_wording(
         self, entry: WordingEntry, key_path: str, fhash: str, live_ids: set[str], report: IngestReport
     ) -> None:
         version_id = entry.version_hash
         if self.catalog.has_version(version_id):
-            self.catalog.record_source(key_path, fhash, version_id)
-            report.unchanged.append(entry.source)
-            if version_id not in live_ids:
-                self.catalog.add_to_draft([version_id])
+            self._keep(version_id, entry.source, key_path, fhash, live_ids, report)
             return
         vectors = QuestionVectors(self.catalog, self.embedder)
         vectors.matrix(entry.questions)

@@ -43,13 +43,29 @@ class Publisher:
         latest = self.catalog.latest_release_id()
         return set(self.catalog.release_windows(latest)) if latest else set()
 
-    def publish(self, author: str, note: str, force_new: bool = False) -> PublishResult:
+    def changes_live(self) -> bool:
+        """Would publishing the draft change what the live release serves? By content (versions
+        and windows), not by new ids: a restored earlier text is live already, but not in force."""
         latest = self.catalog.latest_release_id()
+        if latest is None:
+            return True
         draft = self.catalog.draft_ids()
         live = self.live_ids()
-        if latest is not None and not (draft - live) and not force_new:
+        if not draft - live and not draft & self.restored_ids(latest):
+            return False
+        row = self.catalog.release_row(latest)
+        return row is None or self.candidate()[1] != row["set_hash"]
+
+    def restored_ids(self, release_id: int) -> set[str]:
+        """Versions of the release that are never in force in it (a later text of the same date
+        shadows them): the only live versions whose return to the draft can change it."""
+        return {v for v, (start, end) in self.catalog.release_windows(release_id).items() if end < start}
+
+    def publish(self, author: str, note: str, force_new: bool = False) -> PublishResult:
+        latest = self.catalog.latest_release_id()
+        if latest is not None and not force_new and not self.changes_live():
             return PublishResult(latest, created=False)
-        return self.publish_set(live | draft, author, note)
+        return self.publish_set(self.live_ids() | self.catalog.draft_ids(), author, note)
 
     def candidate(self) -> tuple[dict[str, tuple[date, date]], str]:
         """Windows and set hash of what publishing now would release (live plus draft)."""

@@ -2,7 +2,8 @@
 older stores to the same shape).
 
 versions/chunks hold every document and wording version ever ingested (append-only,
-content-hash ids); draft is what publishing would release next; releases and
+content-hash ids; `seq` is the order texts became current, so a file put back to an earlier
+text moves that version last); draft is what publishing would release next; releases and
 release_versions pin which versions, with which validity windows, each release serves.
 """
 

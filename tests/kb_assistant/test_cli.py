@@ -202,6 +202,22 @@ def test_cli_changed_article_reuses_unchanged_embeddings(runner, kb_dir, tmp_pat
     assert report["chunks_reused"] == 1
 
 
+def test_cli_ingest_of_a_file_put_back_says_it_is_restored(runner, kb_dir, tmp_path):
+    path = write(tmp_path / "docs" / "policy.md", OLD_POLICY)
+    run(runner, kb_dir, "ingest", str(path), "--publish")
+    write(path, OLD_POLICY.replace("百分之三十", "百分之四十"))
+    run(runner, kb_dir, "ingest", str(path), "--publish")
+    write(path, OLD_POLICY)
+    result = run(runner, kb_dir, "ingest", str(path))
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [
+        "ingested 0 new version(s), 1 restored, 0 unchanged, 0 failed; embedded 0 chunk(s), reused 0",
+        f"restored: {path} is back to a text ingested before; that version is in the draft",
+        "the restored versions are in the draft: run `kb publish` to make them live",
+    ]
+    assert "published release 3" in run(runner, kb_dir, "publish").stdout
+
+
 def test_cli_ingest_warns_when_two_files_claim_same_document_and_date(runner, kb_dir, tmp_path):
     write(tmp_path / "a" / "policy.md", OLD_POLICY)
     write(tmp_path / "b" / "copy.md", OLD_POLICY.replace("百分之三十", "百分之三十五"))
