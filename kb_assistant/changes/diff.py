@@ -217,14 +217,20 @@ def _document_changes(
     catalog: Catalog, rows: list[VersionRow], old: Windows, new: Windows, approved: list[WordingRow]
 ) -> list[DocumentChange]:
     out: list[DocumentChange] = []
-    had = [v for v in rows if v.version_id in old]
+    # a version a release holds but never serves (a later text of the same date shadows it)
+    # is not in it for trainers: a file put back to it brings it in, the text it displaces goes
+    in_old = {v.version_id for v in rows if v.version_id in old and _serves(old[v.version_id])}
+    in_new = {v.version_id for v in rows if v.version_id in new and _serves(new[v.version_id])}
+    had = [v for v in rows if v.version_id in in_old]
     for v in rows:
         vid = v.version_id
-        if vid in new and vid not in old:
+        if vid in in_new and vid not in in_old:
             start = new[vid][0]
-            earlier = [p for p in rows if p.version_id in new and p.version_id != vid]
+            earlier = [p for p in rows if p.version_id in in_new and p.version_id != vid]
             earlier = [p for p in earlier if new[p.version_id][0] < start]
-            previous = earlier[-1] if earlier else (had[-1] if had else None)
+            shadowed = [p for p in had if p.version_id not in in_new and old[p.version_id][0] <= start]
+            displaced = shadowed or had
+            previous = earlier[-1] if earlier else (displaced[-1] if displaced else None)
             change = _change(v, "new_version" if previous else "new_document", new[vid])
             if previous is not None:
                 change.previous_version_id = previous.version_id
@@ -236,9 +242,9 @@ def _document_changes(
                     {w.wording_id for w in approved if _cites(w, previous, labels)}
                 )
             out.append(change)
-        elif vid in old and vid not in new:
+        elif vid in in_old and vid not in in_new:
             out.append(_change(v, "removed", old[vid]))
-        elif vid in old and vid in new and old[vid] != new[vid]:
+        elif vid in in_old and vid in in_new and old[vid] != new[vid]:
             start, end = new[vid]
             kind = "ends" if start <= end < old[vid][1] else "window"
             change = _change(v, kind, new[vid])
@@ -247,6 +253,10 @@ def _document_changes(
             out.append(change)
     order = {"new_document": 0, "new_version": 0, "removed": 1, "ends": 2, "window": 3}
     return sorted(out, key=lambda c: order[c.change])
+
+
+def _serves(window: tuple[date, date]) -> bool:
+    return window[0] <= window[1]
 
 
 def _wording_changes(
