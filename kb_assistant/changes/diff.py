@@ -251,6 +251,9 @@ def _document_changes(
             if kind == "ends":
                 change.wording_affected = sorted({w.wording_id for w in approved if _cites(w, v, None)})
             out.append(change)
+    # a text displaced on its own date is what its new version's line already tells of
+    replaced = {c.previous_version_id for c in out if c.change == "new_version"}
+    out = [c for c in out if not (c.change == "removed" and c.version_id in replaced)]
     order = {"new_document": 0, "new_version": 0, "removed": 1, "ends": 2, "window": 3}
     return sorted(out, key=lambda c: order[c.change])
 
@@ -263,19 +266,24 @@ def _wording_changes(
     wordings: dict[str, WordingRow], rows: list[VersionRow], old: Windows, new: Windows
 ) -> list[WordingChange]:
     out = []
-    existed = [v for v in rows if v.version_id in old]
+    in_old = {v.version_id for v in rows if v.version_id in old and _serves(old[v.version_id])}
+    in_new = {v.version_id for v in rows if v.version_id in new and _serves(new[v.version_id])}
+    existed = [v for v in rows if v.version_id in in_old]
+    displaced = [v for v in existed if v.version_id not in in_new] or existed
     for v in rows:
         start = _iso(new.get(v.version_id, old.get(v.version_id, (OPEN_START, OPEN_END)))[0], OPEN_START)
         parts: list[str] = []
-        if v.version_id in new and v.version_id not in old:
+        if v.version_id in in_new and v.version_id not in in_old:
             kind = "revised" if existed else "added"
             if existed:
-                parts = _changed_parts(wordings, existed[-1], v)
-        elif v.version_id in old and v.version_id not in new:
+                parts = _changed_parts(wordings, displaced[-1], v)
+        elif v.version_id in in_old and v.version_id not in in_new:
             kind = "removed"
         else:
             continue
         out.append(WordingChange(v.doc_number or "", v.title, kind, v.version_id, start, parts))
+    if any(c.change == "revised" for c in out):  # the revision's line tells of the text it replaces
+        out = [c for c in out if c.change != "removed"]
     return out
 
 

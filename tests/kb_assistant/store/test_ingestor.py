@@ -57,13 +57,11 @@ def test_ingest_of_a_file_put_back_restores_its_earlier_text(tmp_path: Path, nan
     report = kb.ingest([policy, wording])
 
     assert (report.restored, report.unchanged, report.added) == ([str(policy), str(wording)], [], [])
-    back, displaced = kb.diff().documents  # trainers see the text come back, the edit go
-    assert (back.change, back.previous_version_id, displaced.change) == (
-        "new_version",
-        displaced.version_id,
-        "removed",
-    )
+    [back] = kb.diff().documents  # trainers see the text come back, as a new version of the edit
+    assert (back.change, back.previous_version_id) == ("new_version", kb.diff(1, 2).documents[0].version_id)
     assert back.articles[0].edits[0]["old"] == "8" and back.articles[0].edits[0]["new"] == "5"
+    [revised] = kb.diff().wording
+    assert (revised.change, revised.parts) == ("revised", ["answer"])
     assert kb.publish(note="undo the edit").release_id == 3
     assert "500元" in _served_text(kb, 3) and "800元" in _served_text(kb, 2)  # history kept
     assert "技能补贴为500元" in kb.ask("考了证能补贴多少钱").answer
