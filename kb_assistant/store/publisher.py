@@ -51,14 +51,14 @@ class Publisher:
             return True
         draft = self.catalog.draft_ids()
         live = self.live_ids()
-        if not draft - live and not draft & self.restored_ids(latest):
+        if not draft - live and not draft & self.shadowed_ids(latest):
             return False
         row = self.catalog.release_row(latest)
         return row is None or self.candidate()[1] != row["set_hash"]
 
-    def restored_ids(self, release_id: int) -> set[str]:
-        """Versions of the release that are never in force in it (a later text of the same date
-        shadows them): the only live versions whose return to the draft can change it."""
+    def shadowed_ids(self, release_id: int) -> set[str]:
+        """Versions the release holds but never serves (a later text of the same date shadows
+        them): the only live versions whose return to the draft (a restore) can change it."""
         return {v for v, (start, end) in self.catalog.release_windows(release_id).items() if end < start}
 
     def publish(self, author: str, note: str, force_new: bool = False) -> PublishResult:
