@@ -48,6 +48,7 @@ from kb_assistant.store.lexical import FIELDS
 from kb_assistant.store.publisher import Publisher, PublishResult
 from kb_assistant.store.question_vectors import QuestionVectors
 from kb_assistant.store.snapshot import ReleaseSnapshot
+from kb_assistant.store.validity import serves
 from kb_assistant.store.vectors import ChromaVectorStore, VectorStore
 from kb_assistant.text.analyzer import Analyzer
 from kb_assistant.text.injection import find_injection
@@ -313,7 +314,7 @@ class KB:
             versions = self.catalog.versions(windows)
             wording = [v for v in versions if v.format == "wording"]
             versions = [v for v in versions if v.format != "wording"]
-            live = [v for v in versions if windows[v.version_id][0] <= windows[v.version_id][1]]
+            live = [v for v in versions if serves(windows[v.version_id])]
             out.append(
                 Release(
                     release_id=release_id,

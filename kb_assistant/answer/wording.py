@@ -46,6 +46,7 @@ from kb_assistant.store.catalog import Catalog, WordingRow
 from kb_assistant.store.ingestor import answer_passage, answer_sentences
 from kb_assistant.store.question_vectors import QuestionVectors, best_of_each
 from kb_assistant.store.snapshot import ReleaseSnapshot, region_applies
+from kb_assistant.store.validity import serves
 from kb_assistant.text.analyzer import Analyzer
 from kb_assistant.text.thesaurus import Thesaurus
 
@@ -253,7 +254,7 @@ class WordingMatcher:
     ) -> WordingMatcher:
         windows = snapshot.windows
         rows = [w for w in catalog.wordings(windows) if w.status == "approved" and w.kind == "wording"]
-        rows = [w for w in rows if windows[w.version.version_id][0] <= windows[w.version.version_id][1]]
+        rows = [w for w in rows if serves(windows[w.version.version_id])]
         rows.sort(key=lambda w: (w.wording_id, windows[w.version.version_id][0]))
         questions = [q for w in rows for q in w.questions]
         owners = np.array([i for i, w in enumerate(rows) for _ in w.questions], dtype=np.int32)

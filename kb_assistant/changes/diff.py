@@ -16,6 +16,7 @@ from typing import Any
 
 from kb_assistant.model import OPEN_END, OPEN_START
 from kb_assistant.store.catalog import Catalog, VersionRow, WordingRow
+from kb_assistant.store.validity import serves
 
 __all__ = ["ArticleChange", "DocumentChange", "ReleaseDiff", "WordingChange", "diff_windows"]
 
@@ -217,10 +218,7 @@ def _document_changes(
     catalog: Catalog, rows: list[VersionRow], old: Windows, new: Windows, approved: list[WordingRow]
 ) -> list[DocumentChange]:
     out: list[DocumentChange] = []
-    # a version a release holds but never serves (a later text of the same date shadows it)
-    # is not in it for trainers: a file put back to it brings it in, the text it displaces goes
-    in_old = {v.version_id for v in rows if v.version_id in old and _serves(old[v.version_id])}
-    in_new = {v.version_id for v in rows if v.version_id in new and _serves(new[v.version_id])}
+    in_old, in_new = _serving(rows, old), _serving(rows, new)
     had = [v for v in rows if v.version_id in in_old]
     for v in rows:
         vid = v.version_id
@@ -258,16 +256,17 @@ def _document_changes(
     return sorted(out, key=lambda c: order[c.change])
 
 
-def _serves(window: tuple[date, date]) -> bool:
-    return window[0] <= window[1]
+def _serving(rows: list[VersionRow], windows: Windows) -> set[str]:
+    """The versions a release serves: one it holds but never serves (a later text of the same
+    date shadows it) is not in it for trainers, so a file put back to it brings it in."""
+    return {v.version_id for v in rows if v.version_id in windows and serves(windows[v.version_id])}
 
 
 def _wording_changes(
     wordings: dict[str, WordingRow], rows: list[VersionRow], old: Windows, new: Windows
 ) -> list[WordingChange]:
     out = []
-    in_old = {v.version_id for v in rows if v.version_id in old and _serves(old[v.version_id])}
-    in_new = {v.version_id for v in rows if v.version_id in new and _serves(new[v.version_id])}
+    in_old, in_new = _serving(rows, old), _serving(rows, new)
     existed = [v for v in rows if v.version_id in in_old]
     displaced = [v for v in existed if v.version_id not in in_new] or existed
     for v in rows:

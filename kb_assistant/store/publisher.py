@@ -16,7 +16,7 @@ from ingest.model import sha256_hex
 from kb_assistant.store.catalog import Catalog
 from kb_assistant.store.ingestor import indexed_text
 from kb_assistant.store.lexical import FIELDS, LexicalIndex
-from kb_assistant.store.validity import validity_windows
+from kb_assistant.store.validity import serves, validity_windows
 from kb_assistant.text.analyzer import Analyzer
 
 __all__ = ["PublishResult", "Publisher", "set_hash"]
@@ -45,26 +45,21 @@ class Publisher:
 
     def changes_live(self) -> bool:
         """Would publishing the draft change what the live release serves? By content (versions
-        and windows), not by new ids: a restored earlier text is live already, but not in force."""
+        and windows), not by new ids: a restored earlier text is live already, but not in force.
+        Only new versions, or live ones the live release never serves (shadowed by a later text
+        of the same date), can change it."""
         latest = self.catalog.latest_release_id()
         if latest is None:
             return True
+        live = self.catalog.release_windows(latest)
         draft = self.catalog.draft_ids()
-        live = self.live_ids()
-        if not draft - live and not draft & self.shadowed_ids(latest):
+        if all(v in live and serves(live[v]) for v in draft):
             return False
         row = self.catalog.release_row(latest)
-        return row is None or self.candidate()[1] != row["set_hash"]
+        return row is None or self.windows_of(set(live) | draft)[1] != row["set_hash"]
 
-    def shadowed_ids(self, release_id: int) -> set[str]:
-        """Versions the release holds but never serves (a later text of the same date shadows
-        them): the only live versions whose return to the draft (a restore) can change it."""
-        return {v for v, (start, end) in self.catalog.release_windows(release_id).items() if end < start}
-
-    def publish(self, author: str, note: str, force_new: bool = False) -> PublishResult:
-        latest = self.catalog.latest_release_id()
-        if latest is not None and not force_new and not self.changes_live():
-            return PublishResult(latest, created=False)
+    def publish(self, author: str, note: str) -> PublishResult:
+        """Live plus draft as a new release (`KB.publish` first asks `changes_live`)."""
         return self.publish_set(self.live_ids() | self.catalog.draft_ids(), author, note)
 
     def candidate(self) -> tuple[dict[str, tuple[date, date]], str]:
@@ -103,9 +98,7 @@ class Publisher:
         missing = [f for f in FIELDS if not (directory / f.name).exists()]
         if not missing:
             return directory
-        in_force = [
-            v for v in self.catalog.versions(windows) if windows[v.version_id][0] <= windows[v.version_id][1]
-        ]
+        in_force = [v for v in self.catalog.versions(windows) if serves(windows[v.version_id])]
         titles = {v.version_id: v.title for v in in_force}
         chunks = self.catalog.chunks_of(v.version_id for v in in_force)
         rows = [(c.version_id, c.position) for c in chunks]

@@ -17,7 +17,7 @@ from ingest.metadata import canonical_title
 from kb_assistant.model import OPEN_END, OPEN_START
 from kb_assistant.store.catalog import VersionRow
 
-__all__ = ["validity_windows"]
+__all__ = ["serves", "validity_windows"]
 
 
 # the window of a version never in force, though it starts at OPEN_START (a version without
@@ -37,6 +37,11 @@ def _window(start: date, end: date, replaced_from: date | None) -> tuple[date, d
     if replaced_from <= start:
         return _NEVER_FROM_START if start == OPEN_START else (start, _day_before(start))
     return start, min(end, _day_before(replaced_from))
+
+
+def serves(window: tuple[date, date]) -> bool:
+    """Is a version with this window ever in force (a shadowed one's ends before it starts)?"""
+    return window[0] <= window[1]
 
 
 def validity_windows(versions: Iterable[VersionRow]) -> dict[str, tuple[date, date]]:
@@ -61,7 +66,7 @@ def validity_windows(versions: Iterable[VersionRow]) -> dict[str, tuple[date, da
         if row.doc_number:
             names[row.doc_number.strip()].add(row.doc_key)
     for row in rows:
-        if not row.supersedes or windows[row.version_id][1] < windows[row.version_id][0]:
+        if not row.supersedes or not serves(windows[row.version_id]):
             continue
         start = row.effective_from or OPEN_START
         targets = set().union(
