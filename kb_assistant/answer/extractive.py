@@ -11,6 +11,7 @@ nothing.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ __all__ = [
     "NOTE_TEXT",
     "Quote",
     "SentenceExtractor",
+    "has_source_note",
     "is_table_row",
     "join_sentences",
     "read_out_row",
@@ -60,6 +62,12 @@ class Quote:
     @property
     def text(self) -> str:
         return join_sentences(self.sentences)
+
+
+def has_source_note(text: str) -> bool:
+    """Does the passage state anything with its source (（依据：…） or （实务提示））? A knowledge
+    section without one only says what its article is for ("来电人询问…")."""
+    return _NOTES.search(text) is not None
 
 
 def is_table_row(sentence: str) -> bool:
@@ -214,14 +222,16 @@ class SentenceExtractor:
         sentences = split_sentences(hit.text) or [hit.text.strip()]
         header_of = _table_headers(sentences)
         headers = set(header_of.values())
+        # a source note's statute title ("《工伤保险条例》") says where the sentence comes
+        # from, not what it says: the item carrying a list's note would win every question
+        held = [words & _words(self.analyzer, _NOTES.sub("", sentence)) for sentence in sentences]
+        rarity = _passage_rarity(held)
         scored = []
         for position, sentence in enumerate(sentences):
             if position in headers:
                 continue  # a header row alone says nothing; it comes with the rows quoted
-            # a source note's statute title ("《工伤保险条例》") says where the sentence comes
-            # from, not what it says: the item carrying a list's note would win every question
-            shared = words & _words(self.analyzer, _NOTES.sub("", sentence))
-            weight = sum(1.0 if word in own else EXPANSION_WEIGHT for word in shared)
+            shared = held[position]
+            weight = sum((1.0 if word in own else EXPANSION_WEIGHT) * rarity[word] for word in shared)
             scored.append((weight, -position, sentence, shared))
         scored.sort(reverse=True)
         chosen = [s for s in scored[: limit or self.max_sentences] if s[0] > 0] or scored[:1]
@@ -230,8 +240,8 @@ class SentenceExtractor:
             chosen.append((0, -header, sentences[header], frozenset()))
         for start, end in _enumerations(tuple(sentences)):  # a list is quoted whole
             if any(start <= -c[1] < end for c in chosen):
-                held = {-c[1] for c in chosen}
-                chosen.extend((0, -k, sentences[k], frozenset()) for k in range(start, end) if k not in held)
+                taken = {-c[1] for c in chosen}
+                chosen.extend((0, -k, sentences[k], frozenset()) for k in range(start, end) if k not in taken)
         chosen.sort(key=lambda s: -s[1])
         covered = set().union(*(s[3] for s in chosen))
         overlap = len(covered) / len(words) if words else 0.0
@@ -240,6 +250,18 @@ class SentenceExtractor:
         if not header_of and sum(len(_NOTES.sub("", s)) for s in sentences) <= self.whole_chars:
             return Quote(hit, tuple(sentences), round(overlap, 4), asked)  # its items read out together
         return Quote(hit, asked, round(overlap, 4), asked)
+
+
+def _passage_rarity(held: list[frozenset[str]]) -> dict[str, float]:
+    """How much each of the question's words tells the passage's sentences apart: one every
+    sentence of the overtime section holds (加班, 工资) less than the one only the asked item
+    holds (不定时工作制): log((n + 1) / (c + 1)) + 1 for a word in c of the n sentences."""
+    count: dict[str, int] = {}
+    for words in held:
+        for word in words:
+            count[word] = count.get(word, 0) + 1
+    n = len(held)
+    return {word: math.log((n + 1) / (c + 1)) + 1.0 for word, c in count.items()}
 
 
 def _enumerations(sentences: tuple[str, ...]) -> list[tuple[int, int]]:

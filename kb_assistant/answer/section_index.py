@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from kb_assistant.answer.extractive import has_source_note
 from kb_assistant.answer.question_classifier import QuestionClassifier, QuestionClassifierConfig
 from kb_assistant.store.catalog import Catalog
 from kb_assistant.store.snapshot import ReleaseSnapshot
@@ -76,7 +77,14 @@ def build_section_index(
     catalog: Catalog | None = None,
 ) -> SectionIndex:
     """`catalog`, if given, keeps the trained section classifier between processes."""
-    rows = [i for i, r in enumerate(snapshot.rows) if r.level == level and r.article is None]
+    # a section with no source note states no rule, only what its article is for: read out,
+    # it answers nothing ("来电人在单位上班，询问…"), and it would outrank the sections it
+    # summarises for a general question, declining the entry that answers it
+    rows = [
+        i
+        for i, r in enumerate(snapshot.rows)
+        if r.level == level and r.article is None and has_source_note(r.text)
+    ]
     words = analyzer.words
     text = [frozenset(words(snapshot.rows[i].text)) for i in rows]
     headings = [snapshot.rows[i].heading.split(" / ")[-1] for i in rows]  # the `## ` heading
@@ -107,7 +115,7 @@ def build_section_index(
         owners = np.zeros(0, dtype=np.int32)
     return SectionIndex(
         np.array(rows, dtype=np.int64),
-        frozenset(snapshot.rows[i].version_id for i in rows),
+        frozenset(r.version_id for r in snapshot.rows if r.level == level),
         Postings.of(text),
         Postings.of(heading),
         Postings.of(title),

