@@ -38,7 +38,18 @@ class Referral:
     def covered_by(self, texts: tuple[str, ...]) -> bool:
         """Do these texts (an entry's example questions and answer) take up the keyword?
         Trainers who wrote "灵活就业医保登记找哪个部门" as an example meant the entry to answer it."""
-        return any(self.keyword in t.lower() for t in texts)
+        return any(self.named_in(t.lower()) for t in texts)
+
+    def named_in(self, lowered: str) -> bool:
+        """Is the keyword in the (lower-cased) text? A keyword written "户口…迁" names its parts
+        in that order with anything between: "户口要从他那里迁到我这边" is 迁户口 too."""
+        start = 0
+        for part in self.keyword.split("…"):
+            found = lowered.find(part, start)
+            if found < 0:
+                return False
+            start = found + len(part)
+        return True
 
 
 def load_referrals(path: Path | None = None) -> list[Referral]:
@@ -84,7 +95,7 @@ class ScopeGuard:
     def referral(self, question: str) -> Referral | None:
         lowered = question.lower()
         return next(
-            (r for r in self.referrals if r.keyword in lowered and not any(w in lowered for w in r.unless)),
+            (r for r in self.referrals if r.named_in(lowered) and not any(w in lowered for w in r.unless)),
             None,
         )
 

@@ -120,6 +120,22 @@ def test_sentence_extractor_quotes_a_longer_passage_by_its_sentences(analyzer: A
     assert quote.sentences == quote.asked == (split_sentences(_SURVIVORS)[0],)
 
 
+def test_sentence_extractor_prefers_the_word_only_the_asked_sentence_holds(analyzer: Analyzer):
+    """Every item of the overtime section says 加班; only one says 不定时工作制: that one answers."""
+    text = "\n\n".join(
+        [
+            "（一）安排加班的，应当支付加班费。（依据：《中华人民共和国劳动法》第四十四条）",
+            "（二）休息日加班又不能补休的，支付加班费。（依据：《中华人民共和国劳动法》第四十四条）",
+            "（三）法定休假日加班的，支付加班费。（依据：《中华人民共和国劳动法》第四十四条）",
+            "（四）单位称实行不定时工作制的，可向单位了解是否经过批准。（实务提示）",
+        ]
+    )
+    hit = Hit(1, 1.0, "加班", "KB-GZ-001", None, "七、工时制度", text, "v1", None, None, "全国", "kb")
+    extractor = SentenceExtractor(analyzer, Thesaurus.load(), whole_chars=0)
+    quote = extractor.quote("不定时工作制有没有加班费", hit, limit=1)
+    assert quote.sentences == (split_sentences(text)[3],)
+
+
 def test_sentence_extractor_rejects_a_negative_whole_passage_length(analyzer: Analyzer):
     with pytest.raises(ValueError, match="whole_chars must be >= 0"):
         SentenceExtractor(analyzer, Thesaurus.load(), whole_chars=-1)
@@ -196,6 +212,23 @@ def test_scope_guard_keeps_questions_naming_its_own_benefit(analyzer: Analyzer):
     referral = guard.referral("异地看病医保怎么报销")
     assert referral is not None and "12393" in referral.message
     assert guard.referral("领失业金那段时间医保要自己交吗") is None
+
+
+def test_referral_keyword_with_an_ellipsis_names_its_parts_in_order():
+    moving = Referral("户口…迁", "请到派出所咨询。")
+    assert moving.named_in("伢子户口要从他那里迁到我这边来")
+    assert not moving.named_in("迁到常德以后户口本丢了")  # the parts in the other order
+    assert moving.covered_by(("孩子户口怎么从老家迁到常德",))
+
+
+def test_scope_guard_refers_household_and_hospital_matters(analyzer: Analyzer):
+    guard = ScopeGuard(analyzer, Thesaurus.load())
+    police = guard.referral("孩子户口怎么从老家迁到常德")
+    assert police is not None and "派出所" in police.message
+    hospital = guard.referral("常德市第一人民医院的专家号怎么挂")
+    assert hospital is not None and "医疗机构" in hospital.message
+    # moving the household registration takes the pension relation with it: that stays here
+    assert guard.referral("户口要迁到长沙去了，城乡居民养老保险怎么转") is None
 
 
 def test_load_referrals_reads_the_words_that_keep_a_question(tmp_path: Path):
