@@ -212,6 +212,9 @@ def test_scope_guard_keeps_questions_naming_its_own_benefit(analyzer: Analyzer):
     referral = guard.referral("异地看病医保怎么报销")
     assert referral is not None and "12393" in referral.message
     assert guard.referral("领失业金那段时间医保要自己交吗") is None
+    spent = guard.referral("在外地看病花的钱回常德怎么报销")  # 看病…报销
+    assert spent is not None and "12393" in spent.message
+    assert guard.referral("工伤住院花的钱找哪个报销") is None
 
 
 def test_referral_keyword_with_an_ellipsis_names_its_parts_in_order():
