@@ -27,6 +27,7 @@ from ingest.wording import NOT_COVERED
 from kb_assistant.model import OPEN_START
 from kb_assistant.store.catalog import Catalog
 from kb_assistant.store.snapshot import ReleaseSnapshot, region_applies
+from kb_assistant.store.validity import serves
 
 __all__ = ["UncoveredMatch", "UncoveredTopic", "UncoveredTopics"]
 
@@ -72,8 +73,7 @@ class UncoveredMatch:
 def _in_force(window: tuple[date, date]) -> bool:
     """In force on some day. Releases published before windows marked a version replaced
     from the start as never in force keep it the sentinel day alone."""
-    start, end = window
-    return start <= end and end > OPEN_START
+    return serves(window) and window[1] > OPEN_START
 
 
 class UncoveredTopics:
