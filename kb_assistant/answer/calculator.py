@@ -11,9 +11,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from ingest.wording import WordingCitation
-from kb_assistant.answer.facts import RetirementFacts, parse_retirement_facts
+from kb_assistant.answer.facts import MISSING_BIRTH_MONTH, RetirementFacts, parse_retirement_facts
 from kb_assistant.answer.retirement import (
+    BIRTH_YEAR_MAX,
+    BIRTH_YEAR_MIN,
     RetirementCategory,
+    delay_schedule,
     format_age,
     format_period,
     format_year_month,
@@ -43,6 +46,9 @@ OLD_RULES = (
 )
 
 
+_OLD_AGES = {RetirementCategory.MAN: 60, RetirementCategory.WOMAN_55: 55, RetirementCategory.WOMAN_50: 50}
+
+
 @dataclass(frozen=True)
 class CalculatorResult:
     conclusion: str
@@ -54,6 +60,8 @@ class RetirementCalculator:
     def answer(self, question: str, as_of: date) -> CalculatorResult:
         facts = parse_retirement_facts(question)
         rules = NEW_RULES if as_of >= DELAY_EFFECTIVE else OLD_RULES
+        if self._year_only(facts):
+            return CalculatorResult(self._birth_year_range(facts, as_of), rules, complete=False)
         if not facts.complete:
             return CalculatorResult(self._ask_for(facts), rules, complete=False)
         assert facts.category is not None and facts.birth_year is not None and facts.birth_month is not None
@@ -69,14 +77,68 @@ class RetirementCalculator:
         )
 
     @staticmethod
+    def _year_only(facts: RetirementFacts) -> bool:
+        """Only the birth month is missing: the year already bounds the age ("66年出生的男的")."""
+        return (
+            facts.missing == (MISSING_BIRTH_MONTH,)
+            and facts.category is not None
+            and facts.birth_year is not None
+            and BIRTH_YEAR_MIN <= facts.birth_year <= BIRTH_YEAR_MAX
+        )
+
+    def _birth_year_range(self, facts: RetirementFacts, as_of: date) -> str:
+        """What the birth year settles (the age range over its twelve months and the rhythm of
+        the delay), then the month the agent still has to ask for the exact age and date."""
+        assert facts.category is not None and facts.birth_year is not None
+        who = f"{facts.birth_year}年出生的{facts.category.value}"
+        if as_of < DELAY_EFFECTIVE:
+            age = _OLD_AGES[facts.category]
+            return (
+                f"按2024年12月31日前施行的规定，{who}法定退休年龄为{age}周岁，"
+                f"于{facts.birth_year + age}年出生当月达到。"
+            )
+        first = retirement_outcome(facts.category, facts.birth_year, 1)
+        last = retirement_outcome(facts.category, facts.birth_year, 12)
+        same_age = first.statutory_age_months == last.statutory_age_months
+        ask = (
+            f"{'达到的年月' if same_age else '具体退休年龄和达到的年月'}要看出生月份，"
+            f"请问清来电人的{MISSING_BIRTH_MONTH}后按渐进式延迟法定退休年龄对照表计算。"
+        )
+        if not last.affected:
+            return (
+                f"{who}不在延迟范围内，法定退休年龄仍为{format_age(last.statutory_age_months)}，"
+                f"已于{last.retirement_year}年出生当月达到。"
+            )
+        schedule = delay_schedule(facts.category)
+        rhythm = (
+            f"自{schedule.start_year}年1月出生的起每{schedule.months_per_step}个月延迟1个月，"
+            f"最多延迟到{schedule.target_age_years}周岁"
+        )
+        if same_age:
+            settled = (
+                f"改革后法定退休年龄均为{format_age(last.statutory_age_months)}"
+                f"（延迟{last.delay_months}个月）"
+            )
+        else:
+            settled = (
+                f"改革后法定退休年龄在{format_age(first.statutory_age_months)}（1月出生）"
+                f"至{format_age(last.statutory_age_months)}（12月出生）之间"
+            )
+        low, high = first.minimum_contribution_months, last.minimum_contribution_months
+        minimum = format_period(low) if low == high else f"在{format_period(low)}至{format_period(high)}之间"
+        return (
+            f"按渐进式延迟法定退休年龄的规定，{facts.category.value}{rhythm}；{who}，{settled}，"
+            f"届时按月领取基本养老金的最低缴费年限{'为' if low == high else ''}{minimum}。" + ask
+        )
+
+    @staticmethod
     def _who(facts: RetirementFacts) -> str:
         assert facts.category is not None
         return f"{facts.birth_year}年{facts.birth_month}月出生的{facts.category.value}"
 
     def _old_rule(self, facts: RetirementFacts) -> str:
         assert facts.category is not None and facts.birth_year is not None and facts.birth_month is not None
-        years = {RetirementCategory.MAN: 60, RetirementCategory.WOMAN_55: 55, RetirementCategory.WOMAN_50: 50}
-        age = years[facts.category]
+        age = _OLD_AGES[facts.category]
         return (
             f"按2024年12月31日前施行的规定，{self._who(facts)}法定退休年龄为{age}周岁，"
             f"于{format_year_month(facts.birth_year + age, facts.birth_month)}达到；"

@@ -15,8 +15,10 @@ __all__ = [
     "BIRTH_YEAR_MAX",
     "BIRTH_YEAR_MIN",
     "FLEXIBLE_RANGE_MONTHS",
+    "DelaySchedule",
     "RetirementCategory",
     "RetirementOutcome",
+    "delay_schedule",
     "format_age",
     "format_period",
     "format_year_month",
@@ -43,18 +45,28 @@ class RetirementCategory(Enum):
 
 
 @dataclass(frozen=True)
-class _Schedule:
+class DelaySchedule:
+    """One category's row of the 办法's table: from whom, how fast, up to what age."""
+
     original_age_years: int
     start_year: int  # the first delayed cohort is born in January of this year
     months_per_step: int  # one more month of delay for every this many birth months
     max_delay_months: int
 
+    @property
+    def target_age_years(self) -> int:
+        return self.original_age_years + self.max_delay_months // 12
 
-_SCHEDULES: dict[RetirementCategory, _Schedule] = {
-    RetirementCategory.MAN: _Schedule(60, 1965, 4, 36),
-    RetirementCategory.WOMAN_55: _Schedule(55, 1970, 4, 36),
-    RetirementCategory.WOMAN_50: _Schedule(50, 1975, 2, 60),
+
+_SCHEDULES: dict[RetirementCategory, DelaySchedule] = {
+    RetirementCategory.MAN: DelaySchedule(60, 1965, 4, 36),
+    RetirementCategory.WOMAN_55: DelaySchedule(55, 1970, 4, 36),
+    RetirementCategory.WOMAN_50: DelaySchedule(50, 1975, 2, 60),
 }
+
+
+def delay_schedule(category: RetirementCategory) -> DelaySchedule:
+    return _SCHEDULES[category]
 
 
 @dataclass(frozen=True)
@@ -103,7 +115,7 @@ def _add_months(year: int, month: int, months: int) -> tuple[int, int]:
     return total // 12, total % 12 + 1
 
 
-def _delay_months(schedule: _Schedule, birth_year: int, birth_month: int) -> int:
+def _delay_months(schedule: DelaySchedule, birth_year: int, birth_month: int) -> int:
     """办法第一条: (months since the start cohort ÷ step, rounded down) + 1, capped."""
     since_start = (birth_year - schedule.start_year) * 12 + (birth_month - 1)
     if since_start < 0:
