@@ -235,6 +235,16 @@ def test_scope_guard_refers_household_and_hospital_matters(analyzer: Analyzer):
     assert guard.referral("户口要迁到长沙去了，城乡居民养老保险怎么转") is None
 
 
+def test_scope_guard_refers_telecom_contracts_to_the_operator(analyzer: Analyzer):
+    guard = ScopeGuard(analyzer, Thesaurus.load())
+    phone = guard.referral("营业厅办的手机套餐合约想提前退掉，要赔违约金不")
+    assert phone is not None and "12300" in phone.message
+    assert guard.referral("这个月话费多扣了五十块") is not None
+    # a labour contract's penalty stays here, and so does the card's own business
+    assert guard.referral("劳动合同没到期我想走，单位要我赔违约金") is None
+    assert guard.referral("社保卡绑定的手机号换了，话费也是这张卡扣的，要去哪里改") is None
+
+
 def test_load_referrals_reads_the_words_that_keep_a_question(tmp_path: Path):
     path = tmp_path / "referrals.tsv"
     path.write_text("公积金,房贴\t请拨打12329。\t失业\n个税\t请拨打12366。\n", encoding="utf-8")
