@@ -54,6 +54,8 @@ _DATES = (
     re.compile(r"(?<!\d)(?P<y>\d{2})\s*年\s*(?P<m>\d{1,2})\s*月份?" + _DAY),
     re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})(?!\d)\s*(?:年|(?=出生|生))"),
     re.compile(r"(?<!\d)(?P<y>\d{2})\s*年(?=\s*(?:出生|生))"),
+    # "我是70年的", "我老公是68年的": who someone is, said by their birth year
+    re.compile(r"(?:是|属)\s*(?P<y>\d{2})\s*年的?(?=人|[,，。？?\s]|$)"),
 )
 _BIRTH_AFTER = re.compile(r"^\s*(?:的人|人)?\s*(?:出生|出世|生)")
 _BIRTH_BEFORE = re.compile(r"(?:出生|生于|生日|出生日期|出生年月)\s*(?:于|在|是|为|:)?\s*$")
@@ -79,6 +81,7 @@ _ASKS = re.compile(
     r"|多大.{0,3}退休"
     r"|(?:什么时候|啥时候|何时|哪年|哪一年|几几年|哪个月|几月份?|哪天).{0,4}退"
     r"|(?:能|可以|才能).{0,2}退休"
+    r"|岁\s*(?:就|才)?\s*(?:能|可以)\s*退"
     r"|(?:缴|交)\s*(?:费|社保|养老保险)?\s*(?:够|满|足)?\s*(?:多少|几)\s*年"
 )
 # Any mention of retiring (退修 is the common homophone typo) or of contribution years;

@@ -48,7 +48,7 @@ def test_parse_retirement_facts_reads_birth_formats(question: str, year: int, mo
     assert facts.complete
 
 
-@pytest.mark.parametrize("question", ["男，1975年出生", "男的，75年出生", "男，1975出生"])
+@pytest.mark.parametrize("question", ["男，1975年出生", "男的，75年出生", "男，1975出生", "我是75年的，男的"])
 def test_parse_retirement_facts_year_only_misses_month(question: str):
     facts = parse_retirement_facts(question)
     assert (facts.birth_year, facts.birth_month) == (1975, None)
@@ -147,6 +147,8 @@ def test_parse_retirement_facts_year_only_woman_misses_month_and_age():
         "66年11月的男职工么子时候退休",
         "我1970年8月出生，想问下几时能退修",
         "我是1969年12月出生的女干部，现在受不受延迟退休影响",
+        "我是70年的，男的，几时退休",
+        "我1975年10月生的，在厂里当工人，女的，50岁能退不",
     ],
 )
 def test_is_retirement_calculation_dated_question(question: str):
@@ -168,6 +170,8 @@ def test_is_retirement_calculation_dated_question(question: str):
         "延迟退休以后我要多少岁才能退",
         "我社保要缴费满多少年才能领养老金",
         "我1960年出生，退休金怎么算",
+        "我有30年的工龄，男的，几时退休",  # a length of service is not a birth year
+        "我1971年3月出生，交的社保钱能退不",  # a refund, not retiring
     ],
 )
 def test_is_retirement_calculation_general_undated_or_other_question(question: str):
