@@ -149,6 +149,12 @@ def test_parse_retirement_facts_year_only_woman_misses_month_and_age():
         "我是1969年12月出生的女干部，现在受不受延迟退休影响",
         "我是70年的，男的，几时退休",
         "我1975年10月生的，在厂里当工人，女的，50岁能退不",
+        "我68年5月的男的，啥时候可以领养老金",
+        "1970年3月出生的男职工，延迟几个月",
+        "我是1972年9月出生的女工人，要延迟多久",
+        "男的，1971年2月生，到底要干到多少岁",
+        "我老婆1976年3月出生，在厂里是工人，她要做到好多岁",
+        "1966年3月的男的，什么时候到龄",
     ],
 )
 def test_is_retirement_calculation_dated_question(question: str):
@@ -172,6 +178,8 @@ def test_is_retirement_calculation_dated_question(question: str):
         "我1960年出生，退休金怎么算",
         "我有30年的工龄，男的，几时退休",  # a length of service is not a birth year
         "我1971年3月出生，交的社保钱能退不",  # a refund, not retiring
+        "我1968年5月出生，养老金每个月几号发",  # the payment day, not the age
+        "1970年出生的，失业金能领多久",
     ],
 )
 def test_is_retirement_calculation_general_undated_or_other_question(question: str):
