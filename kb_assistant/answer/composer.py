@@ -32,8 +32,8 @@ from kb_assistant.answer.model import Answer, AnswerMode, Verbosity
 from kb_assistant.answer.render import AnswerRenderer, BasisLine, chinese_date, citation_label, version_label
 from kb_assistant.answer.scope import ScopeGuard
 from kb_assistant.answer.sections import KnowledgeSectionPicker, SectionRanking
-from kb_assistant.answer.uncovered import UncoveredTopics
-from kb_assistant.answer.wording import WordingMatcher
+from kb_assistant.answer.uncovered import UncoveredMatch, UncoveredTopics
+from kb_assistant.answer.wording import WordingMatch, WordingMatcher
 from kb_assistant.changes.banner import ChangeBanner
 from kb_assistant.model import Hit
 from kb_assistant.retrieve.search import HybridSearcher
@@ -144,6 +144,8 @@ class AnswerComposer:
                 max((cosine for *_, cosine in sections.asked), default=-1.0),
             )
             gap = uncovered.handover(query_vector, known, as_of, region)
+            if gap is not None and match is not None and _entry_words_explain(matcher, question, match, gap):
+                gap = None
             if gap is not None:  # a topic trainers know the knowledge base lacks
                 topic = gap.topic
                 return self._escalate(frame, topic.message, round(gap.cosine, 4), topic.public_message)
@@ -346,6 +348,17 @@ class _Frame:
     change_summaries: dict[tuple[str, str], str]
     vector: np.ndarray  # the question's embedding
     matrix: np.ndarray  # the release's vectors in row order
+
+
+def _entry_words_explain(
+    matcher: WordingMatcher, question: str, match: WordingMatch, gap: UncoveredMatch
+) -> bool:
+    """Whether the best entry's words hold more of the question than the topic's: cosines of
+    short questions are crowded, and "常德产假有没有多的" is nearer to "本地平均工资一个月好多钱"
+    than to any maternity example, but 产假 is the entry's word, never the topic's."""
+    topic = gap.topic
+    entry = matcher.word_share(question, wording_id=match.entry.wording_id)
+    return entry > matcher.word_share(question, (topic.topic, *topic.questions))
 
 
 def _nearest_similarity(

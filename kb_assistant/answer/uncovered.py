@@ -9,7 +9,10 @@ a few callers' questions. Published with a release like any wording, a topic is 
 from its `effective_from` to its `effective_to`, so an answer asked as of a date follows
 the topics of that date, and a rollback restores the topics too. A question nearer to one
 of a topic's questions than to every example question of the approved wording and every
-question the knowledge sections list gets the topic's handover line. The wording's
+question the knowledge sections list gets the topic's handover line, unless the best
+entry's words hold more of the question than the topic's questions do (the composer checks:
+short questions' cosines are crowded, and "常德产假有没有多的" is nearest to the average wage's
+"本地平均工资一个月好多钱", but 产假 is the maternity entry's word). The wording's
 not_questions do not count: they list what an entry does not answer, often the very
 topics not covered. When the topic gets an article and wording, trainers end it.
 """

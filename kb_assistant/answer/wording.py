@@ -30,6 +30,7 @@ section's extract, unless it is nearly one of the entry's own examples.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -298,6 +299,17 @@ class WordingMatcher:
     def _idf(self, word: str) -> float:
         return math.log((self._entries + 1) / (self._df.get(word, 0) + 1)) + 1.0
 
+    def word_share(self, question: str, texts: Iterable[str] | None = None, wording_id: str = "") -> float:
+        """The share of the question's words (rarer ones count more, as in the match score)
+        found in `texts`, or else in the title and example questions of entry `wording_id`."""
+        if texts is not None:
+            vocabulary = frozenset(w for text in texts for w in self.analyzer.words(text))
+        else:
+            owned = (s.vocabulary for s in self.served if s.row.wording_id == wording_id)
+            vocabulary = next(owned, frozenset())
+        weights = {w: self._idf(w) for w in set(self.analyzer.words(question))}
+        return _share(weights, sum(weights.values()), vocabulary)
+
     def in_force(self, as_of: date, region: str | None) -> list[WordingRow]:
         return [s.row for s in self.served if self._serves(s, as_of, region)]
 
@@ -341,7 +353,7 @@ class WordingMatcher:
         )
         for i in allowed:
             served = self.served[i]
-            lexical = sum(weights[w] for w in words & served.vocabulary) / total if total else 0.0
+            lexical = _share(weights, total, served.vocabulary)
             score = (
                 float(examples[i])
                 + config.answer_weight * float(answers[i])
@@ -452,6 +464,10 @@ class WordingMatcher:
             for citation in entry.citations
             for hit in top
         )
+
+
+def _share(weights: dict[str, float], total: float, vocabulary: frozenset[str]) -> float:
+    return sum(weights[w] for w in weights.keys() & vocabulary) / total if total else 0.0
 
 
 def _unshown(resolver: CitationResolver, entry: WordingRow, start: date, end: date) -> tuple[str, ...]:

@@ -115,6 +115,14 @@ def test_ask_neighbouring_covered_questions_are_still_answered(corpus_kb: KB):
     assert corpus_kb.ask("失业保险金一个月能领好多，是不是比最低工资低").wording_id == "WD-SY-002"
 
 
+def test_ask_a_question_in_the_entry_s_words_is_not_handed_over_for_a_near_topic(corpus_kb: KB):
+    """Nearer by cosine to "本地平均工资一个月好多钱" than to any maternity example, but 产假
+    is the maternity entry's word and never the average wage's."""
+    answer = corpus_kb.ask("产假有多少天，常德有没有多的")
+    assert (answer.mode, answer.wording_id) == (AnswerMode.WORDING, "WD-SYB-001")
+    assert "暂未收录" not in answer.answer
+
+
 def test_ask_a_topic_an_entry_lists_as_not_answered_is_handed_over(corpus_kb: KB):
     """The probation-wage wording lists this very question among its not_questions: what an
     entry does not answer makes no question known, so the table's topic wins."""
