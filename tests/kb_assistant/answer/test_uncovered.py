@@ -22,7 +22,7 @@ def test_uncovered_topics_of_the_corpus_are_published_with_the_release(corpus_kb
     assert topics["婚假、丧假天数"].topic_id == "NC-002"
     assert "婚假有几天" in topics["婚假、丧假天数"].questions
     assert all(len(t.questions) >= 4 for t in topics.values())
-    assert len(topics) == 11
+    assert len(topics) == 12
 
 
 def test_uncovered_topics_hand_over_only_when_nearer_than_the_knowledge_base():
@@ -121,6 +121,13 @@ def test_ask_a_question_in_the_entry_s_words_is_not_handed_over_for_a_near_topic
     answer = corpus_kb.ask("产假有多少天，常德有没有多的")
     assert (answer.mode, answer.wording_id) == (AnswerMode.WORDING, "WD-SYB-001")
     assert "暂未收录" not in answer.answer
+
+
+def test_ask_a_forgotten_card_password_is_handed_over_not_read_the_loss_wording(corpus_kb: KB):
+    answer = corpus_kb.ask("社保卡密码忘了怎么办")
+    assert (answer.mode, answer.wording_id) == (AnswerMode.ESCALATE, None)
+    assert "社保卡密码（社保功能密码和金融功能密码）的重置、解锁渠道知识库暂未收录统一口径" in answer.answer
+    assert corpus_kb.ask("社保卡丢了").wording_id == "WD-SBK-001"
 
 
 def test_ask_a_topic_an_entry_lists_as_not_answered_is_handed_over(corpus_kb: KB):
