@@ -13,8 +13,6 @@ from datetime import date
 from ingest.wording import WordingCitation
 from kb_assistant.answer.facts import MISSING_BIRTH_MONTH, RetirementFacts, parse_retirement_facts
 from kb_assistant.answer.retirement import (
-    BIRTH_YEAR_MAX,
-    BIRTH_YEAR_MIN,
     RetirementCategory,
     delay_schedule,
     format_age,
@@ -79,12 +77,7 @@ class RetirementCalculator:
     @staticmethod
     def _year_only(facts: RetirementFacts) -> bool:
         """Only the birth month is missing: the year already bounds the age ("66年出生的男的")."""
-        return (
-            facts.missing == (MISSING_BIRTH_MONTH,)
-            and facts.category is not None
-            and facts.birth_year is not None
-            and BIRTH_YEAR_MIN <= facts.birth_year <= BIRTH_YEAR_MAX
-        )
+        return facts.missing == (MISSING_BIRTH_MONTH,)
 
     def _birth_year_range(self, facts: RetirementFacts, as_of: date) -> str:
         """What the birth year settles (the age range over its twelve months and the rhythm of
@@ -99,11 +92,6 @@ class RetirementCalculator:
             )
         first = retirement_outcome(facts.category, facts.birth_year, 1)
         last = retirement_outcome(facts.category, facts.birth_year, 12)
-        same_age = first.statutory_age_months == last.statutory_age_months
-        ask = (
-            f"{'达到的年月' if same_age else '具体退休年龄和达到的年月'}要看出生月份，"
-            f"请问清来电人的{MISSING_BIRTH_MONTH}后按渐进式延迟法定退休年龄对照表计算。"
-        )
         if not last.affected:
             return (
                 f"{who}不在延迟范围内，法定退休年龄仍为{format_age(last.statutory_age_months)}，"
@@ -114,6 +102,7 @@ class RetirementCalculator:
             f"自{schedule.start_year}年1月出生的起每{schedule.months_per_step}个月延迟1个月，"
             f"最多延迟到{schedule.target_age_years}周岁"
         )
+        same_age = first.statutory_age_months == last.statutory_age_months
         if same_age:
             settled = (
                 f"改革后法定退休年龄均为{format_age(last.statutory_age_months)}"
@@ -126,6 +115,10 @@ class RetirementCalculator:
             )
         low, high = first.minimum_contribution_months, last.minimum_contribution_months
         minimum = format_period(low) if low == high else f"在{format_period(low)}至{format_period(high)}之间"
+        ask = (
+            f"{'达到的年月' if same_age else '具体退休年龄和达到的年月'}要看出生月份，"
+            f"请问清来电人的{MISSING_BIRTH_MONTH}后按渐进式延迟法定退休年龄对照表计算。"
+        )
         return (
             f"按渐进式延迟法定退休年龄的规定，{facts.category.value}{rhythm}；{who}，{settled}，"
             f"届时按月领取基本养老金的最低缴费年限{'为' if low == high else ''}{minimum}。" + ask

@@ -357,8 +357,11 @@ def _entry_words_explain(
     short questions are crowded, and "常德产假有没有多的" is nearer to "本地平均工资一个月好多钱"
     than to any maternity example, but 产假 is the entry's word, never the topic's."""
     topic = gap.topic
-    entry = matcher.word_share(question, wording_id=match.entry.wording_id)
-    return entry > matcher.word_share(question, (topic.topic, *topic.questions))
+    topic_words = frozenset(
+        w for text in (topic.topic, *topic.questions) for w in matcher.analyzer.words(text)
+    )
+    entry_words = matcher.vocabulary(match.entry.wording_id)
+    return matcher.word_share(question, entry_words) > matcher.word_share(question, topic_words)
 
 
 def _nearest_similarity(

@@ -30,7 +30,6 @@ section's extract, unless it is nearly one of the entry's own examples.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -299,16 +298,15 @@ class WordingMatcher:
     def _idf(self, word: str) -> float:
         return math.log((self._entries + 1) / (self._df.get(word, 0) + 1)) + 1.0
 
-    def word_share(self, question: str, texts: Iterable[str] | None = None, wording_id: str = "") -> float:
-        """The share of the question's words (rarer ones count more, as in the match score)
-        found in `texts`, or else in the title and example questions of entry `wording_id`."""
-        if texts is not None:
-            vocabulary = frozenset(w for text in texts for w in self.analyzer.words(text))
-        else:
-            owned = (s.vocabulary for s in self.served if s.row.wording_id == wording_id)
-            vocabulary = next(owned, frozenset())
+    def word_share(self, question: str, vocabulary: frozenset[str]) -> float:
+        """The share of the question's words in `vocabulary`, rarer ones counting more, as in
+        the match score."""
         weights = {w: self._idf(w) for w in set(self.analyzer.words(question))}
         return _share(weights, sum(weights.values()), vocabulary)
+
+    def vocabulary(self, wording_id: str) -> frozenset[str]:
+        """The words of an entry's title and example questions (empty for an unknown id)."""
+        return next((s.vocabulary for s in self.served if s.row.wording_id == wording_id), frozenset())
 
     def in_force(self, as_of: date, region: str | None) -> list[WordingRow]:
         return [s.row for s in self.served if self._serves(s, as_of, region)]
