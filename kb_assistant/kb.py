@@ -417,12 +417,11 @@ class KB:
             raise InputError(f"unknown verbosity {verbosity!r} (valid: {valid})") from exc
         day = parse_date(as_of)
         snapshot = self.snapshot(release)
-        vector = self.embedder.embed_query(text)  # the search below reuses it from the cache
         return self.composer.compose(
             text,
             snapshot,
             self.wording_matcher(snapshot),
-            vector,
+            lambda: self.embedder.embed_query(text),  # the search reuses it from the cache
             release_matrix(snapshot, self.vectors),
             day,
             region or None,

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -89,7 +90,7 @@ class AnswerComposer:
         question: str,
         snapshot: ReleaseSnapshot,
         matcher: WordingMatcher,
-        query_vector: np.ndarray,
+        embed_question: Callable[[], np.ndarray],
         release_matrix: np.ndarray,
         as_of: date,
         region: str | None,
@@ -100,19 +101,13 @@ class AnswerComposer:
         uncovered: UncoveredTopics | None = None,
     ) -> Answer:
         """`question` is what is matched (typos corrected); `asked`, what the caller typed;
+        `embed_question` gives its embedding, called only past the calculator and the record
+        lookups, which do not need it (most of a question's time is its embedding);
         `change_summaries` ((doc_key, effective date) → summary) word the change banners;
         `uncovered`, the release's topics not covered yet."""
         resolver = CitationResolver(snapshot)
         frame = _Frame(
-            asked or question,
-            question,
-            snapshot,
-            as_of,
-            region,
-            verbosity,
-            change_summaries or {},
-            query_vector,
-            release_matrix,
+            asked or question, question, snapshot, as_of, region, verbosity, change_summaries or {}
         )
         if is_retirement_calculation(question):
             result = self.calculator.answer(question, as_of)
@@ -123,6 +118,7 @@ class AnswerComposer:
         if self.lookups.asks(question):
             return self._escalate(frame, LOOKUP_MESSAGE, 1.0, PUBLIC_LOOKUP_MESSAGE)
 
+        query_vector = embed_question()
         hits = self.searcher.search(snapshot, question, self.config.search_k, as_of, region)
         sections = self.sections.ranking(
             snapshot, question, query_vector, release_matrix, as_of, region, hits, limit=1
@@ -346,8 +342,6 @@ class _Frame:
     region: str | None
     verbosity: Verbosity
     change_summaries: dict[tuple[str, str], str]
-    vector: np.ndarray  # the question's embedding
-    matrix: np.ndarray  # the release's vectors in row order
 
 
 def _entry_words_explain(

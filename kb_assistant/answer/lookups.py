@@ -1,7 +1,7 @@
 """A caller asking the agent to look up someone's records: the knowledge base cannot.
 
 "帮我查一下张建国的社保交了多少年", "你们系统里看得到吧，帮我查下她老倌的退休金",
-"我邻居每个月领多少养老金你告诉我": the answer
+"我邻居每个月领多少养老金你告诉我", "帮我查下我的失业金申请审到哪一步了": the answer
 is in the business system behind an identity check, never in a policy article, and a
 third person's records are not told to a caller at all. Such a request is escalated with
 a line saying so, before any wording or extract could answer a neighbouring question.
@@ -29,10 +29,12 @@ _REQUEST = re.compile(
     r"(?:帮我|帮忙|给我|替我|麻烦你?|你们?能不能|你们?可以|你们?帮)(?:查|调|看)"
     r"|系统里.{0,4}(?:看|查)得到"
 )
-# A person's record, not a rule: what was paid, where someone works, what someone draws.
+# A person's record, not a rule: what was paid, where someone works, what someone draws,
+# how far their application has got ("帮我查一下我那个申请审到哪一步了").
 _RECORD = re.compile(
     r"交了|在哪个单位|到账|记录|拿(?:好多|多少)|一个月.{0,6}(?:好多|多少)"
     r"|(?:我|他|她|的)(?:社保|养老金|退休金|工资|待遇)"
+    r"|(?:审|办|批|走)到(?:哪一步|哪里了|什么程度)|进度|(?:审核|审批)(?:通过|下来)了?(?:没|冇|吗)"
 )
 # Someone else's amount, asked without a request verb: still a record, and a third person's.
 _THIRD_PERSON = re.compile(r"邻居|隔壁|同事|亲戚|某某")

@@ -8,6 +8,7 @@ index, so an index built with another dictionary is never read with this one.
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import logging
 import re
@@ -18,6 +19,9 @@ from kb_assistant.text.tables import data_text
 __all__ = ["Analyzer"]
 
 _WORD = re.compile(r"[\w\u4e00-\u9fff]", re.UNICODE)
+# A question is cut five or six times on its way to an answer (search, sections, wording,
+# quotes): the cache makes that once. Bounded, so a long-running service does not grow.
+_CACHED_TEXTS = 16384
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 
 
@@ -44,6 +48,7 @@ class Analyzer:
                 parts = line.split()
                 if parts:
                     self._tokenizer.add_word(parts[0], int(parts[1]) if len(parts) > 1 else None)
+        self._cut = functools.lru_cache(maxsize=_CACHED_TEXTS)(self._cut_text)
 
     def variant(self, bigrams: bool) -> Analyzer:
         """The same dictionary and stop-words, with or without bigrams (no second jieba load)."""
@@ -57,12 +62,15 @@ class Analyzer:
         return {"name": self.name, "bigrams": self.bigrams, "dictionary_sha256": self._fingerprint}
 
     def words(self, text: str) -> list[str]:
+        return list(self._cut(text))
+
+    def _cut_text(self, text: str) -> tuple[str, ...]:
         tokens = []
         for token in self._tokenizer.cut_for_search(text.lower()):
             token = token.strip()
             if token and token not in self._stopwords and _WORD.search(token):
                 tokens.append(token)
-        return tokens
+        return tuple(tokens)
 
     @staticmethod
     def char_bigrams(text: str) -> list[str]:

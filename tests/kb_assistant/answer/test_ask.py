@@ -10,6 +10,7 @@ from kb_assistant.answer.extractive import has_source_note, split_sentences
 from kb_assistant.answer.model import AnswerMode
 from kb_assistant.answer.scope import load_referrals
 from kb_assistant.answer.sections import SectionRanking
+from kb_assistant.embed.cache import CachedQueryEmbedder
 from kb_assistant.errors import InputError
 from kb_assistant.kb import KB, MAX_QUESTION_CHARS
 from kb_assistant.retrieve.retrievers import release_matrix
@@ -178,6 +179,18 @@ def test_ask_calculator_man_born_1971_03(corpus_kb: KB):
     assert answer.citations[0].doc_number == "常德12333知识库-TX-002"
     # the basis quotes the row of the year reached, read out under the table's column names
     assert "达到法定退休年龄的年份：2032年；最低缴费年限：16年6个月。" in answer.answer
+
+
+def test_ask_calculator_does_not_embed_the_question(corpus_kb: KB):
+    """The embedding is most of a question's time and the calculator does not use it."""
+    embedder = corpus_kb.embedder
+    assert isinstance(embedder, CachedQueryEmbedder)
+    before = embedder.misses + embedder.hits
+    answer = corpus_kb.ask("我是1969年11月出生的男职工，好久能退休", as_of="2026-11-28")
+    assert answer.mode is AnswerMode.CALCULATOR
+    assert embedder.misses + embedder.hits == before
+    corpus_kb.ask("女职工产假有多少天，1969年的规定还管用不", as_of="2026-11-28")
+    assert embedder.misses + embedder.hits > before
 
 
 def test_ask_calculator_before_2025_uses_the_old_age(corpus_kb: KB):

@@ -245,6 +245,17 @@ def test_scope_guard_refers_telecom_contracts_to_the_operator(analyzer: Analyzer
     assert guard.referral("社保卡绑定的手机号换了，话费也是这张卡扣的，要去哪里改") is None
 
 
+def test_scope_guard_refers_consumer_disputes_to_market_regulation(analyzer: Analyzer):
+    guard = ScopeGuard(analyzer, Thesaurus.load())
+    gym = guard.referral("在健身房办了张年卡，中途退卡要交30%违约金，合不合法")
+    assert gym is not None and "12315" in gym.message
+    assert guard.referral("跟装修公司签了合同，现在不想装了，要我赔违约金") is not None
+    assert guard.referral("网上买的衣服商家不给退") is not None
+    # the same businesses as employers stay here
+    assert guard.referral("我在健身房上班，老板拖欠两个月工资") is None
+    assert guard.referral("跟装修公司签了劳动合同，试用期能不能不交社保") is None
+
+
 def test_load_referrals_reads_the_words_that_keep_a_question(tmp_path: Path):
     path = tmp_path / "referrals.tsv"
     path.write_text("公积金,房贴\t请拨打12329。\t失业\n个税\t请拨打12366。\n", encoding="utf-8")
@@ -350,6 +361,9 @@ def test_sentence_basis_of_a_list_item_without_a_note_is_the_lead_in_s():
         ("你们系统里看得到吧，帮我查下我前夫在哪个单位交社保", True),
         ("帮我查下我社保交了几年", True),
         ("我邻居王某某每个月领多少养老金你告诉我", True),
+        ("上个月交了工伤认定的材料，帮我查一下审到哪一步了", True),
+        ("你们帮我看下我的退休申请审批下来了没", True),
+        ("失业金申请了以后在哪里看办理进度", False),
         ("你告诉我失业金每个月领多少", False),
         ("我同事的社保断了半年，还能补交吗", False),
         ("帮我查一下社保要交多少年才能退休", False),

@@ -26,6 +26,14 @@ def test_analyzer_drops_stopwords_and_punctuation(analyzer: Analyzer):
     assert "工资" in tokens
 
 
+def test_analyzer_words_are_a_fresh_list_each_time(analyzer: Analyzer):
+    """Words are cached per text: a caller that extends its list must not change the next one's."""
+    first = analyzer.words("失业保险金怎么领")
+    first.append("不该留下")
+    assert analyzer.words("失业保险金怎么领") == first[:-1]
+    assert analyzer.words("失业保险金怎么领") is not analyzer.words("失业保险金怎么领")
+
+
 def test_analyzer_bigrams_are_marked_and_optional():
     with_bigrams = Analyzer(bigrams=True)("工伤认定")
     assert "#工伤" in with_bigrams and "#认定" in with_bigrams
