@@ -231,6 +231,8 @@ def test_scope_guard_refers_household_and_hospital_matters(analyzer: Analyzer):
     hospital = guard.referral("常德市第一人民医院的专家号怎么挂")
     assert hospital is not None and "医疗机构" in hospital.message
     assert guard.referral("单位用挂号信寄来解除劳动合同通知书，算不算送达") is None
+    record = guard.referral("应聘要一个无犯罪记录证明，在常德到哪里开")
+    assert record is not None and "派出所" in record.message
     # moving the household registration takes the pension relation with it: that stays here
     assert guard.referral("户口要迁到长沙去了，城乡居民养老保险怎么转") is None
 
