@@ -64,7 +64,7 @@ HOLDOUT_SETS := eval/holdout_answers.jsonl eval/holdout2_answers.jsonl eval/hold
 	eval/holdout13_answers.jsonl eval/holdout14_answers.jsonl eval/holdout15_answers.jsonl \
 	eval/holdout16_answers.jsonl eval/holdout17_answers.jsonl eval/holdout18_answers.jsonl \
 	eval/holdout19_answers.jsonl eval/holdout20_answers.jsonl \
-	eval/holdout21_answers.jsonl
+	eval/holdout21_answers.jsonl eval/holdout22_answers.jsonl
 
 $(ANSWERS_KB)/catalog.sqlite3:
 	@test -d $(BENCH_KB) || $(MAKE) bench-ingest

@@ -110,7 +110,7 @@ def test_repository_answer_sets_are_well_formed():
     root = Path(__file__).resolve().parents[3] / "eval"
     sets = [*sorted(root.glob("answers_*.jsonl")), *sorted(root.glob("holdout*_answers.jsonl"))]
     cases = [c for path in sets for c in load_answer_set(path)]
-    assert len(sets) == 26 and len(cases) >= 1470
+    assert len(sets) == 27 and len(cases) >= 1535
     assert len({c.id for c in cases}) == len(cases)
     assert all(c.wording_id for c in cases if c.mode == "wording")
 
