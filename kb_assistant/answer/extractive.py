@@ -126,9 +126,8 @@ def join_sentences(sentences: tuple[str, ...] | list[str]) -> str:
     return "\n".join(lines)
 
 
-@lru_cache(maxsize=32768)
 def _words(analyzer: Analyzer, text: str) -> frozenset[str]:
-    """Articles and questions recur on a hotline: each text is segmented once."""
+    """The text's words as a set (the analyser cuts each text once)."""
     return frozenset(analyzer.words(text))
 
 

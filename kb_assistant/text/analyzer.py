@@ -19,10 +19,11 @@ from kb_assistant.text.tables import data_text
 __all__ = ["Analyzer"]
 
 _WORD = re.compile(r"[\w\u4e00-\u9fff]", re.UNICODE)
-# A question is cut five or six times on its way to an answer (search, sections, wording,
-# quotes): the cache makes that once. Bounded, so a long-running service does not grow.
-_CACHED_TEXTS = 16384
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+# A question is cut five or six times on its way to an answer (search, sections, wording,
+# quotes), and a release's ten thousand sentences are cut before the first call (the
+# extractor's warm-up): each text is cut once. Bounded, so a long-running service does not grow.
+_CACHED_TEXTS = 32768
 
 
 class Analyzer:
